@@ -33,6 +33,15 @@ export class GeminiApi implements ICredentialType {
 			description:
 				'Base URL of the Gemini API. Change it only to go through a proxy or a compatible gateway.',
 		},
+		{
+			displayName: 'Requests per Minute',
+			name: 'requestsPerMinute',
+			type: 'number',
+			typeOptions: { minValue: 0 },
+			default: 0,
+			description:
+				'Most requests all nodes using this credential may send per minute, shared by every workflow running in this n8n instance. Set it to your Gemini quota (for example 10 on the free tier) so bursts wait instead of failing. 0 means no limit.',
+		},
 	];
 
 	authenticate: IAuthenticateGeneric = {

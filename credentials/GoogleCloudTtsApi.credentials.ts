@@ -32,6 +32,15 @@ export class GoogleCloudTtsApi implements ICredentialType {
 			default: 'https://texttospeech.googleapis.com',
 			description: 'Base URL of the Text-to-Speech API. Change it only to go through a proxy.',
 		},
+		{
+			displayName: 'Requests per Minute',
+			name: 'requestsPerMinute',
+			type: 'number',
+			typeOptions: { minValue: 0 },
+			default: 0,
+			description:
+				'Most requests all nodes using this credential may send per minute, shared by every workflow running in this n8n instance. 0 means no limit.',
+		},
 	];
 
 	authenticate: IAuthenticateGeneric = {

@@ -1,0 +1,166 @@
+import { generateStructured } from '../../shared/gemini/generate';
+import type { Validation } from '../../shared/gemini/generate';
+import { mapWithConcurrency } from '../../shared/transport/concurrency';
+import { remainingMs } from '../../shared/transport/deadline';
+import { InvalidOutputError } from '../../shared/transport/request';
+import type { RequestContext, ResolvedCredential } from '../../shared/transport/request';
+import type { CallAccounting, ResilienceSettings } from '../../shared/transport/resilientCall';
+import { cancelSignalOf } from '../../shared/transport/resilientCall';
+import type { Semaphore } from '../../shared/transport/semaphore';
+import type { DuplicateRegistry } from './duplicates';
+import { batchPrompt, missionBatchSchema, systemInstruction } from './prompt';
+import { makeMission } from './templatePhase';
+import type { AiSettings, Mission, ThemeSpec } from './types';
+import { validateAiMission } from './validate';
+
+/** Later rounds never ask for more than this multiple of what is still missing. */
+const MAX_HEADROOM = 2;
+/** Thinking off: missions need no reasoning, and thinking tokens would eat Max Output Tokens. */
+const THINKING_OFF = 0;
+
+export interface AiDependencies {
+	ctx: RequestContext;
+	credential: ResolvedCredential;
+	settings: ResilienceSettings;
+	accounting: CallAccounting;
+	/** Shared by every item of the node execution: caps simultaneous calls. */
+	calls: Semaphore;
+}
+
+export interface AiPhaseResult {
+	missions: Mission[];
+	failedDuplicates: number;
+	failedValidation: number;
+	failedApi: number;
+	rounds: number;
+	/** The last call failure, when the phase could not deliver everything because of it. */
+	lastError?: unknown;
+}
+
+interface Batch {
+	size: number;
+	theme: ThemeSpec;
+}
+
+/** Splits `total` into batches of at most `batchSize`, as even as possible: 10 by 4 → 4, 3, 3. */
+export function splitIntoBatches(total: number, batchSize: number): number[] {
+	const batches = Math.ceil(total / batchSize);
+	const base = Math.floor(total / batches);
+	const extra = total % batches;
+	return Array.from({ length: batches }, (_, index) => base + (index < extra ? 1 : 0));
+}
+
+function toArray(value: unknown): Validation<unknown[]> {
+	if (Array.isArray(value) && value.length > 0) return { ok: true, value };
+	// Some models wrap the array in an object despite the schema.
+	if (typeof value === 'object' && value !== null) {
+		const inner = Object.values(value).find((entry) => Array.isArray(entry));
+		if (Array.isArray(inner) && inner.length > 0) return { ok: true, value: inner };
+	}
+	return { ok: false, reason: 'the answer was not a non-empty JSON array of missions' };
+}
+
+/**
+ * Phase 2: AI writes only what templates could not cover. Each round asks for what is missing
+ * plus headroom for rejections, in themed batches of several missions per call, run in parallel
+ * under the shared call cap. Rejected missions (near-duplicates, invalid) are replaced by further
+ * rounds until the count is met, the round limit or the deadline is reached.
+ */
+export async function runAiPhase(
+	needed: number,
+	request: { tier: string; locale: string; ai: AiSettings },
+	registry: DuplicateRegistry,
+	deps: AiDependencies,
+	onBatchDone: (acceptedSoFar: number, message: string) => void,
+): Promise<AiPhaseResult> {
+	const { tier, locale, ai } = request;
+	const result: AiPhaseResult = {
+		missions: [],
+		failedDuplicates: 0,
+		failedValidation: 0,
+		failedApi: 0,
+		rounds: 0,
+	};
+	const signal = cancelSignalOf(deps.ctx);
+	let themeOffset = 0;
+	let offered = 0;
+	let rejected = 0;
+
+	const runBatch = async (batch: Batch): Promise<void> => {
+		// Rounds over-ask on purpose; a batch that would only add surplus is not sent.
+		if (result.missions.length >= needed) return;
+		const prompt = batchPrompt({ count: batch.size, tier, theme: batch.theme, knownTitles: registry.titles() });
+		const outcome = await deps.calls
+			.run(
+				async () =>
+					await generateStructured(
+						deps.ctx,
+						deps.credential,
+						{
+							model: ai.model,
+							prompt,
+							systemInstruction: systemInstruction(locale),
+							responseSchema: missionBatchSchema(batch.size, tier),
+							temperature: ai.temperature,
+							topP: ai.topP,
+							maxOutputTokens: ai.maxOutputTokens,
+							thinkingBudget: /flash/i.test(ai.model) ? THINKING_OFF : undefined,
+						},
+						toArray,
+						deps.settings,
+						deps.accounting,
+					),
+				signal,
+			)
+			.then(
+				(answer) => ({ ok: true as const, answer }),
+				(error: unknown) => ({ ok: false as const, error }),
+			);
+		if (!outcome.ok) {
+			if (outcome.error instanceof InvalidOutputError) result.failedValidation += batch.size;
+			else result.failedApi += batch.size;
+			result.lastError = outcome.error;
+			onBatchDone(result.missions.length, `AI batch (${batch.theme.name}) failed`);
+			throw outcome.error;
+		}
+		for (const raw of outcome.answer) {
+			if (result.missions.length >= needed) break;
+			offered++;
+			const checked = validateAiMission(raw, tier);
+			if (!checked.ok) {
+				result.failedValidation++;
+				rejected++;
+				continue;
+			}
+			const mission = makeMission({ ...checked.value, tier, theme: batch.theme.name, locale }, 'ai');
+			if (registry.tryAdd(mission)) result.missions.push(mission);
+			else {
+				result.failedDuplicates++;
+				rejected++;
+			}
+		}
+		onBatchDone(result.missions.length, `AI batch (${batch.theme.name}) done`);
+	};
+
+	while (
+		result.missions.length < needed &&
+		result.rounds <= ai.maxRefillRounds &&
+		remainingMs(deps.settings.deadlineAt) > 0 &&
+		!signal?.aborted
+	) {
+		result.rounds++;
+		const missing = needed - result.missions.length;
+		const observed = offered > 0 ? rejected / offered : 0;
+		const headroom = Math.min(MAX_HEADROOM, Math.max(ai.headroom, observed / Math.max(1 - observed, 0.01)));
+		const sizes = splitIntoBatches(Math.ceil(missing * (1 + headroom)), ai.batchSize);
+		const batches = sizes.map((size, index) => ({
+			size,
+			theme: ai.themes[(themeOffset + index) % ai.themes.length],
+		}));
+		themeOffset += batches.length;
+		const settled = await mapWithConcurrency(batches, batches.length, runBatch, signal);
+		// When every call of a round failed, the API is failing for good: stop asking.
+		if (settled.every((outcome) => outcome.status === 'rejected')) break;
+	}
+	return result;
+}

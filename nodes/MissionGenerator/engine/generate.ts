@@ -1,0 +1,93 @@
+import type { AiDependencies } from './aiPhase';
+import { runAiPhase } from './aiPhase';
+import { DuplicateRegistry } from './duplicates';
+import { runTemplatePhase, templatesFor } from './templatePhase';
+import type { GenerationReport, GenerationRequest, Mission, ProgressEvent } from './types';
+
+const MS_PER_SECOND = 1000;
+const PERCENT = 100;
+const DECIMALS = 100;
+
+export interface GenerationResult {
+	missions: Mission[];
+	report: GenerationReport;
+}
+
+function round2(value: number): number {
+	return Math.round(value * DECIMALS) / DECIMALS;
+}
+
+function describeError(error: unknown): string {
+	return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * One generation request: templates first, AI only for the remainder, then the report.
+ * `ai` is undefined when no Gemini credential is set; the request is then filled from templates
+ * and the report says so.
+ */
+export async function generateMissions(
+	request: GenerationRequest,
+	ai: AiDependencies | undefined,
+	emit: (event: ProgressEvent) => void,
+	random: () => number = Math.random,
+): Promise<GenerationResult> {
+	const startedAt = Date.now();
+	const registry = new DuplicateRegistry(request.thresholds, request.existing);
+	const templates = templatesFor(request.tier, request.locale, request.customTemplates);
+	const phase1 = runTemplatePhase(templates, request.count, request.tier, request.locale, registry, random);
+	const missions = [...phase1.missions];
+	emit({
+		current: missions.length,
+		total: request.count,
+		message: `${missions.length} of ${request.count} missions from templates`,
+	});
+
+	let fallbackReason: string | null = null;
+	let aiResult;
+	const remaining = request.count - missions.length;
+	if (remaining > 0 && !ai) {
+		fallbackReason = 'No Gemini credential is set, so only templates were used';
+	} else if (remaining > 0 && ai) {
+		aiResult = await runAiPhase(remaining, request, registry, ai, (acceptedSoFar, message) =>
+			emit({
+				current: missions.length + acceptedSoFar,
+				total: request.count,
+				message: `${message}: ${missions.length + acceptedSoFar} of ${request.count} missions`,
+			}),
+		);
+		missions.push(...aiResult.missions);
+		if (aiResult.missions.length < remaining && aiResult.lastError !== undefined) {
+			fallbackReason = `Gemini failed (${describeError(aiResult.lastError)}), so the missions come mostly from templates`;
+		}
+	}
+
+	const durationSeconds = (Date.now() - startedAt) / MS_PER_SECOND;
+	const fromAi = aiResult?.missions.length ?? 0;
+	const accounting = ai?.accounting;
+	const report: GenerationReport = {
+		totalRequested: request.count,
+		totalCreated: missions.length,
+		successRate: round2((missions.length / request.count) * PERCENT),
+		durationSeconds: round2(durationSeconds),
+		fromTemplates: phase1.missions.length,
+		fromAi,
+		failedDuplicates: aiResult?.failedDuplicates ?? 0,
+		failedValidation: aiResult?.failedValidation ?? 0,
+		failedApi: aiResult?.failedApi ?? 0,
+		avgTimePerMission: missions.length > 0 ? round2(durationSeconds / missions.length) : 0,
+		apiCalls: accounting?.calls ?? 0,
+		retries: accounting?.retries ?? 0,
+		promptTokens: accounting?.promptTokens ?? 0,
+		outputTokens: accounting?.outputTokens ?? 0,
+		aiRounds: aiResult?.rounds ?? 0,
+		fallbackUsed: fallbackReason !== null,
+		fallbackReason,
+	};
+	emit({
+		current: missions.length,
+		total: request.count,
+		message: `Done: ${missions.length} of ${request.count} missions`,
+	});
+	return { missions, report };
+}

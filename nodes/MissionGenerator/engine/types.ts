@@ -1,0 +1,84 @@
+import type { MissionTemplate, MissionTheme, MissionType } from '../templates/types';
+
+export type MissionSource = 'template' | 'ai';
+
+export interface Mission {
+	id: string;
+	title: string;
+	description: string;
+	type: MissionType;
+	target: number;
+	xpReward: number;
+	tier: string;
+	theme: string;
+	locale: string;
+	source: MissionSource;
+}
+
+export interface ExistingMission {
+	title: string;
+	description: string;
+}
+
+export interface ThemeSpec {
+	name: MissionTheme | string;
+	focus: string;
+	keywords: string[];
+}
+
+export interface SimilarityThresholds {
+	/** Titles at least this similar are duplicates whatever the description says. */
+	titleExact: number;
+	/** Titles at least this similar are duplicates when descriptions are also alike. */
+	titleHigh: number;
+	description: number;
+}
+
+export interface AiSettings {
+	model: string;
+	batchSize: number;
+	temperature: number;
+	topP: number;
+	maxOutputTokens: number;
+	maxRefillRounds: number;
+	/** Extra missions asked for in each round, as a fraction, to absorb rejections. */
+	headroom: number;
+	themes: ThemeSpec[];
+}
+
+export interface GenerationRequest {
+	tier: string;
+	count: number;
+	locale: string;
+	existing: ExistingMission[];
+	customTemplates: MissionTemplate[];
+	thresholds: SimilarityThresholds;
+	minimumMissions: number;
+	ai: AiSettings;
+}
+
+export interface GenerationReport {
+	totalRequested: number;
+	totalCreated: number;
+	successRate: number;
+	durationSeconds: number;
+	fromTemplates: number;
+	fromAi: number;
+	failedDuplicates: number;
+	failedValidation: number;
+	failedApi: number;
+	avgTimePerMission: number;
+	apiCalls: number;
+	retries: number;
+	promptTokens: number;
+	outputTokens: number;
+	aiRounds: number;
+	fallbackUsed: boolean;
+	fallbackReason: string | null;
+}
+
+export interface ProgressEvent {
+	current: number;
+	total: number;
+	message: string;
+}

@@ -1,0 +1,157 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import { extractJson } from '../text/json';
+import { InvalidOutputError, requestOnce } from '../transport/request';
+import type { RequestContext, ResolvedCredential } from '../transport/request';
+import { resilientCall } from '../transport/resilientCall';
+import type { CallAccounting, ResilienceSettings } from '../transport/resilientCall';
+
+export const DEFAULT_GEMINI_MODEL = 'gemini-2.5-flash';
+
+export interface GenerationOptions {
+	temperature?: number;
+	topP?: number;
+	maxOutputTokens?: number;
+	/** 0 turns thinking off on models that allow it, so the whole token budget goes to the answer. */
+	thinkingBudget?: number;
+}
+
+export interface GenerateRequest extends GenerationOptions {
+	model: string;
+	prompt: string;
+	systemInstruction?: string;
+	/** Gemini's OpenAPI-subset schema; when set the answer is requested as JSON. */
+	responseSchema?: IDataObject;
+}
+
+export interface GenerateResult {
+	text: string;
+	finishReason?: string;
+}
+
+interface GeminiResponse {
+	candidates?: Array<{
+		content?: { parts?: Array<{ text?: string; thought?: boolean }> };
+		finishReason?: string;
+	}>;
+	promptFeedback?: { blockReason?: string };
+	usageMetadata?: { promptTokenCount?: number; candidatesTokenCount?: number; thoughtsTokenCount?: number };
+}
+
+/** Accepts "gemini-2.5-flash" or "models/gemini-2.5-flash" (what the model list returns). */
+export function modelPath(model: string): string {
+	const name = model.trim().replace(/^models\//, '');
+	return `/v1beta/models/${encodeURIComponent(name)}`;
+}
+
+/** The request body, in the same shape the official @google/genai client sends. */
+export function buildGenerateContentBody(request: GenerateRequest): IDataObject {
+	const generationConfig: IDataObject = {};
+	if (request.temperature !== undefined) generationConfig.temperature = request.temperature;
+	if (request.topP !== undefined) generationConfig.topP = request.topP;
+	if (request.maxOutputTokens !== undefined) generationConfig.maxOutputTokens = request.maxOutputTokens;
+	if (request.responseSchema) {
+		generationConfig.responseMimeType = 'application/json';
+		generationConfig.responseSchema = request.responseSchema;
+	}
+	if (request.thinkingBudget !== undefined) {
+		generationConfig.thinkingConfig = { thinkingBudget: request.thinkingBudget };
+	}
+	const body: IDataObject = {
+		contents: [{ role: 'user', parts: [{ text: request.prompt }] }],
+	};
+	if (request.systemInstruction) {
+		body.systemInstruction = { role: 'user', parts: [{ text: request.systemInstruction }] };
+	}
+	if (Object.keys(generationConfig).length > 0) body.generationConfig = generationConfig;
+	return body;
+}
+
+/** Text of the first candidate, or InvalidOutputError saying why there is none. */
+export function readCandidateText(response: GeminiResponse): GenerateResult {
+	const candidate = response.candidates?.[0];
+	const parts = candidate?.content?.parts ?? [];
+	const text = parts
+		.filter((part) => !part.thought && typeof part.text === 'string')
+		.map((part) => part.text)
+		.join('');
+	if (text.trim() === '') {
+		const reason =
+			response.promptFeedback?.blockReason ?? candidate?.finishReason ?? 'no candidates';
+		throw new InvalidOutputError(`the model returned no text (${reason})`);
+	}
+	return { text, finishReason: candidate?.finishReason };
+}
+
+function countUsage(accounting: CallAccounting, response: GeminiResponse): void {
+	const usage = response.usageMetadata;
+	if (!usage) return;
+	accounting.promptTokens += usage.promptTokenCount ?? 0;
+	accounting.outputTokens += (usage.candidatesTokenCount ?? 0) + (usage.thoughtsTokenCount ?? 0);
+}
+
+async function generateOnce(
+	ctx: RequestContext,
+	credential: ResolvedCredential,
+	request: GenerateRequest,
+	accounting: CallAccounting,
+	timeoutMs: number,
+	signal: AbortSignal,
+): Promise<GenerateResult> {
+	const response = await requestOnce<GeminiResponse>(
+		ctx,
+		credential,
+		{
+			credentialType: 'geminiApi',
+			method: 'POST',
+			path: `${modelPath(request.model)}:generateContent`,
+			body: buildGenerateContentBody(request),
+		},
+		timeoutMs,
+		signal,
+	);
+	const body = typeof response.body === 'object' && response.body !== null ? response.body : {};
+	countUsage(accounting, body);
+	const result = readCandidateText(body);
+	if (result.finishReason === 'MAX_TOKENS' && request.responseSchema) {
+		throw new InvalidOutputError('the answer was cut off at Max Output Tokens');
+	}
+	return result;
+}
+
+export async function generateText(
+	ctx: RequestContext,
+	credential: ResolvedCredential,
+	request: GenerateRequest,
+	settings: ResilienceSettings,
+	accounting: CallAccounting,
+): Promise<GenerateResult> {
+	return await resilientCall(ctx, credential, settings, accounting, async (timeoutMs, signal) =>
+		await generateOnce(ctx, credential, request, accounting, timeoutMs, signal),
+	);
+}
+
+export type Validation<T> = { ok: true; value: T } | { ok: false; reason: string };
+
+/**
+ * Asks for JSON against a schema, parses it (tolerating fences and prose around it) and
+ * validates it. Unusable output is an InvalidOutputError, which is retried inside the same
+ * bounded retry loop as HTTP failures when the settings allow it.
+ */
+export async function generateStructured<T>(
+	ctx: RequestContext,
+	credential: ResolvedCredential,
+	request: GenerateRequest,
+	validate: (value: unknown) => Validation<T>,
+	settings: ResilienceSettings,
+	accounting: CallAccounting,
+): Promise<T> {
+	return await resilientCall(ctx, credential, settings, accounting, async (timeoutMs, signal) => {
+		const { text } = await generateOnce(ctx, credential, request, accounting, timeoutMs, signal);
+		const parsed = extractJson(text);
+		if (parsed === undefined) throw new InvalidOutputError('the answer was not valid JSON');
+		const checked = validate(parsed);
+		if (!checked.ok) throw new InvalidOutputError(checked.reason);
+		return checked.value;
+	});
+}
