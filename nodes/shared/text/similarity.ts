@@ -19,19 +19,24 @@ export function characterSimilarity(a: string, b: string): number {
 	return 1 - previous[right.length] / longer;
 }
 
-/** Dice coefficient over the multisets of words. */
+/** Words this alike count as the same word ("gasto"/"gastos"), but not "seu"/"meu". */
+export const SAME_WORD_SIMILARITY = 0.75;
+
+/** Dice coefficient over words, where inflected forms of a word still match each other. */
 export function wordSimilarity(a: string, b: string): number {
 	const left = words(a);
 	const right = words(b);
 	if (left.length === 0 && right.length === 0) return 1;
-	const counts = new Map<string, number>();
-	for (const word of left) counts.set(word, (counts.get(word) ?? 0) + 1);
+	const unmatched = [...left];
 	let shared = 0;
 	for (const word of right) {
-		const available = counts.get(word) ?? 0;
-		if (available > 0) {
+		let index = unmatched.indexOf(word);
+		if (index === -1) {
+			index = unmatched.findIndex((candidate) => characterSimilarity(candidate, word) >= SAME_WORD_SIMILARITY);
+		}
+		if (index !== -1) {
 			shared++;
-			counts.set(word, available - 1);
+			unmatched.splice(index, 1);
 		}
 	}
 	return (2 * shared) / (left.length + right.length);
