@@ -5,8 +5,10 @@
 // also proves the credential sends the key where Google expects it.
 'use strict';
 
-const { GeminiApi } = require('../../credentials/GeminiApi.credentials');
-const { GoogleCloudTtsApi } = require('../../credentials/GoogleCloudTtsApi.credentials');
+// Jest compiles the TypeScript sources; benchmarks run plain node against the built dist/.
+const ROOT = process.env.GEMINI_OPS_FROM_DIST ? '../../dist' : '../..';
+const { GeminiApi } = require(`${ROOT}/credentials/GeminiApi.credentials`);
+const { GoogleCloudTtsApi } = require(`${ROOT}/credentials/GoogleCloudTtsApi.credentials`);
 
 const CREDENTIAL_CLASSES = { geminiApi: GeminiApi, googleCloudTtsApi: GoogleCloudTtsApi };
 

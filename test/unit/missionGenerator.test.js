@@ -17,6 +17,7 @@ const { DuplicateRegistry, DEFAULT_THRESHOLDS } = require('../../nodes/MissionGe
 const { sleep } = require('n8n-workflow');
 
 const API_KEY = 'test-key-SECRET-123456';
+const NO_FAULTS = { rate429: 0, rate500: 0, rate503: 0, rateHang: 0, rateMalformed: 0, rateSchemaViolation: 0, rateEmptyCandidates: 0 };
 let fake;
 
 beforeAll(async () => {
@@ -27,7 +28,7 @@ afterAll(async () => {
 });
 beforeEach(() => {
 	fake.reset();
-	fake.configure({ latencyMs: 0, duplicateRate: 0, faults: {}, generateJson: undefined, rpmPerKey: 0 });
+	fake.configure({ latencyMs: 0, duplicateRate: 0, faults: NO_FAULTS, generateJson: undefined, rpmPerKey: 0 });
 	sleep.mockClear();
 });
 
