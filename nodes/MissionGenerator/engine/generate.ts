@@ -1,3 +1,4 @@
+import { toNodeError } from '../../shared/transport/request';
 import type { AiDependencies } from './aiPhase';
 import { runAiPhase } from './aiPhase';
 import { DuplicateRegistry } from './duplicates';
@@ -17,8 +18,9 @@ function round2(value: number): number {
 	return Math.round(value * DECIMALS) / DECIMALS;
 }
 
-function describeError(error: unknown): string {
-	return error instanceof Error ? error.message : String(error);
+/** The same words the user would see had the item failed, secrets removed. */
+function describeError(error: unknown, ai: AiDependencies): string {
+	return toNodeError(ai.ctx, error, 0, ai.credential.secrets, 'Gemini API').message;
 }
 
 /**
@@ -58,7 +60,7 @@ export async function generateMissions(
 		);
 		missions.push(...aiResult.missions);
 		if (aiResult.missions.length < remaining && aiResult.lastError !== undefined) {
-			fallbackReason = `Gemini failed (${describeError(aiResult.lastError)}), so the missions come mostly from templates`;
+			fallbackReason = `Gemini failed (${describeError(aiResult.lastError, ai)}), so the missions come mostly from templates`;
 		}
 	}
 

@@ -211,7 +211,8 @@ function transportFailure(
 ): unknown {
 	if (signal?.aborted) {
 		const reason: unknown = signal.reason;
-		if (reason instanceof Error && reason.name === 'TimeoutError') {
+		// By name, not instanceof: AbortSignal.timeout's DOMException may come from another realm.
+		if (isRecord(reason) && reason.name === 'TimeoutError') {
 			return new CallTimeoutError(service, timeoutMs);
 		}
 		return new CancelledError('The execution was stopped', { cause: reason });
