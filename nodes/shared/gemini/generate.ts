@@ -57,13 +57,14 @@ export function buildGenerateContentBody(request: GenerateRequest): IDataObject 
 	if (request.thinkingBudget !== undefined) {
 		generationConfig.thinkingConfig = { thinkingBudget: request.thinkingBudget };
 	}
+	// Same keys as the official client, which always sends generationConfig, even empty.
 	const body: IDataObject = {
 		contents: [{ role: 'user', parts: [{ text: request.prompt }] }],
 	};
 	if (request.systemInstruction) {
 		body.systemInstruction = { role: 'user', parts: [{ text: request.systemInstruction }] };
 	}
-	if (Object.keys(generationConfig).length > 0) body.generationConfig = generationConfig;
+	body.generationConfig = generationConfig;
 	return body;
 }
 

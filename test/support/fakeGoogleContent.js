@@ -1,0 +1,266 @@
+'use strict';
+// Content generation for the fake Google APIs: seeded PRNG, model and voice catalogues, prose,
+// schema-conforming JSON (Gemini OpenAPI-subset schema and JSON Schema), schema violations and
+// trigram-hash embeddings. Pure functions; the server lives in fakeGoogle.js.
+
+function mulberry32(seed) {
+	let a = seed >>> 0;
+	return function rng() {
+		a = (a + 0x6d2b79f5) >>> 0;
+		let t = a;
+		t = Math.imul(t ^ (t >>> 15), t | 1);
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+	};
+}
+
+/** FNV-1a 32-bit hash of a string. */
+function hash32(str, salt = 0) {
+	let h = (0x811c9dc5 ^ salt) >>> 0;
+	for (let i = 0; i < str.length; i++) h = Math.imul(h ^ str.charCodeAt(i), 0x01000193) >>> 0;
+	return h;
+}
+
+const pick = (rng, arr) => arr[Math.floor(rng() * arr.length)];
+const int = (rng, lo, hi) => lo + Math.floor(rng() * (hi - lo + 1));
+
+const ADJ = ('amber ancient bold brisk calm clever cosmic crimson daring distant dusty eager emerald fading fierce ' +
+	'frozen gentle gilded golden hidden hollow humble icy jagged lively lone lucky lunar mellow misty ' +
+	'molten noble northern patient quiet radiant restless rusty sacred scarlet secret silent silver ' +
+	'sleepy solar steady stormy sunken swift tangled tidal velvet vivid wandering wild windy wise').split(' ');
+const NOUN = ('anchor archive beacon bridge canyon caravan cipher citadel comet compass corridor crystal ' +
+	'delta engine falcon festival forest fortress garden glacier harbor horizon island journal lagoon ' +
+	'lantern library lighthouse market meadow mirror monastery mountain nebula oasis orchard outpost ' +
+	'passage pavilion quarry reactor reef relay river ruins satellite signal summit temple tower ' +
+	'tunnel valley vault village voyage workshop').split(' ');
+const VERB = ('chart decode defend deliver discover escort explore gather guide inspect locate map ' +
+	'mend protect rebuild recover repair rescue restore scout secure survey track unlock').split(' ');
+const FILL = ('before nightfall|with the last supplies|across the old border|under heavy rain|without raising ' +
+	'alarms|for the council|beyond the northern ridge|while the tide is low|using only local tools|' +
+	'before the festival ends').split('|');
+
+const cap = (w) => w.charAt(0).toUpperCase() + w.slice(1);
+const PHRASES = [
+	(r) => `The ${cap(pick(r, ADJ))} ${cap(pick(r, NOUN))}`,
+	(r) => `${cap(pick(r, VERB))} the ${cap(pick(r, ADJ))} ${cap(pick(r, NOUN))}`,
+	(r) => `${cap(pick(r, NOUN))} of the ${cap(pick(r, ADJ))} ${cap(pick(r, NOUN))}`,
+	(r) => `${cap(pick(r, ADJ))} ${cap(pick(r, NOUN))} ${cap(pick(r, NOUN))}`,
+	(r) => `Beyond the ${cap(pick(r, ADJ))} ${cap(pick(r, NOUN))}`,
+];
+
+function sentence(rng, topic) {
+	const subject = topic || `the ${pick(rng, ADJ)} ${pick(rng, NOUN)}`;
+	const forms = [
+		() => `Travel to ${subject} and ${pick(rng, VERB)} the ${pick(rng, ADJ)} ${pick(rng, NOUN)} ${pick(rng, FILL)}.`,
+		() => `The team must ${pick(rng, VERB)} ${subject} ${pick(rng, FILL)}.`,
+		() => `Near the ${pick(rng, NOUN)}, ${subject} hides a ${pick(rng, ADJ)} ${pick(rng, NOUN)} worth protecting.`,
+		() => `Everyone agrees that ${subject} is ${pick(rng, ADJ)}, yet nobody has mapped the ${pick(rng, NOUN)}.`,
+	];
+	const s = pick(rng, forms)();
+	return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+const STOP = new Set('about above after again against because before being below between could doing during every first other their there these those through under until which while would should write please return generate create answer using without within'.split(' '));
+
+/** Deterministic prose loosely derived from the prompt's longer words. */
+function prose(rng, prompt) {
+	const words = (String(prompt || '').toLowerCase().match(/[\p{L}]{5,}/gu) || []).filter((w) => !STOP.has(w));
+	const n = int(rng, 2, 5);
+	const out = [];
+	for (let i = 0; i < n; i++) out.push(sentence(rng, words.length && rng() < 0.6 ? `the ${pick(rng, words)}` : ''));
+	return out.join(' ');
+}
+
+// ---------------------------------------------------------------- schema-driven JSON
+const num = (v) => (v === undefined || v === null || v === '' ? undefined : Number(v));
+const typeOf = (s) => {
+	let t = s.type;
+	if (Array.isArray(t)) t = t.find((x) => String(x).toLowerCase() !== 'null') || 'null';
+	if (t) return String(t).toLowerCase();
+	if (s.properties) return 'object';
+	if (s.items) return 'array';
+	if (s.enum) return 'string';
+	return 'string';
+};
+
+function resolve(schema, root) {
+	let s = schema || {};
+	for (let i = 0; i < 20 && typeof s.$ref === 'string'; i++) {
+		const parts = s.$ref.replace(/^#\/?/, '').split('/').filter(Boolean);
+		s = parts.reduce((o, k) => (o ? o[k.replace(/~1/g, '/').replace(/~0/g, '~')] : undefined), root) || {};
+	}
+	return s;
+}
+
+/** Ordered property names: Gemini orders responseSchema keys by propertyOrdering, else alphabetically. */
+function propertyNames(s, dialect) {
+	const names = Object.keys(s.properties || {});
+	if (dialect === 'json') return names;
+	if (Array.isArray(s.propertyOrdering)) return [...s.propertyOrdering.filter((k) => names.includes(k)), ...names.filter((k) => !s.propertyOrdering.includes(k)).sort()];
+	return names.sort();
+}
+
+function freshString(rng, key, s) {
+	const k = key.split('.').pop().replace(/\[\]$/, '').toLowerCase();
+	const fmt = String(s.format || '').toLowerCase();
+	if (fmt === 'date-time') return new Date(Date.UTC(2025, int(rng, 0, 11), int(rng, 1, 28), int(rng, 0, 23), int(rng, 0, 59))).toISOString();
+	if (fmt === 'date') return new Date(Date.UTC(2025, int(rng, 0, 11), int(rng, 1, 28))).toISOString().slice(0, 10);
+	if (fmt === 'email' || /email/.test(k)) return `${pick(rng, ADJ)}.${pick(rng, NOUN)}${int(rng, 1, 99)}@example.com`;
+	if (fmt === 'uri' || fmt === 'url' || /(url|link|uri)$/.test(k)) return `https://example.com/${pick(rng, NOUN)}/${int(rng, 100, 999)}`;
+	if (fmt === 'uuid' || k === 'id' || /_id$/.test(k) || /[a-z]Id$/.test(key)) return `${pick(rng, NOUN)}-${Math.floor(rng() * 0xffffff).toString(16).padStart(6, '0')}`;
+	if (/title|name|label|heading|headline/.test(k)) return pick(rng, PHRASES)(rng);
+	if (/desc|summary|text|body|content|instruction|objective|story|detail|reason|explanation|narrat/.test(k)) {
+		return Array.from({ length: int(rng, 1, 3) }, () => sentence(rng)).join(' ');
+	}
+	return `${pick(rng, ADJ)} ${pick(rng, NOUN)}${rng() < 0.5 ? ` ${pick(rng, FILL)}` : ''}`;
+}
+
+function fitLength(str, rng, s) {
+	const min = num(s.minLength), max = num(s.maxLength);
+	let out = str;
+	while (min !== undefined && out.length < min) out += ` ${pick(rng, NOUN)}`;
+	if (max !== undefined && out.length > max) out = out.slice(0, max).trimEnd() || out.slice(0, max);
+	return out;
+}
+
+/**
+ * Generate a value conforming to `schema`. ctx: { rng, dialect: 'openapi'|'json', root, memory: Map,
+ * duplicateRate }. `memory` maps a field path to strings emitted before (duplicateRate repeats them).
+ */
+function generate(schema, ctx, key = '$') {
+	const { rng } = ctx;
+	const s = resolve(schema, ctx.root);
+	if (s.const !== undefined) return s.const;
+	if (Array.isArray(s.enum) && s.enum.length) return pick(rng, s.enum);
+	const alts = s.anyOf || s.oneOf;
+	if (Array.isArray(alts) && alts.length && !s.type) {
+		const nonNull = alts.filter((a) => String(resolve(a, ctx.root).type).toLowerCase() !== 'null');
+		return generate(pick(rng, nonNull.length ? nonNull : alts), ctx, key);
+	}
+	switch (typeOf(s)) {
+		case 'object': {
+			const out = {};
+			const required = new Set(s.required || []);
+			for (const name of propertyNames(s, ctx.dialect)) {
+				if (required.has(name) || rng() < 0.85) out[name] = generate(s.properties[name], ctx, `${key}.${name}`);
+			}
+			return out;
+		}
+		case 'array': {
+			const min = num(s.minItems) ?? 0;
+			const max = num(s.maxItems) ?? Math.max(min, 4);
+			const n = Math.max(min, Math.min(max, int(rng, Math.max(min, 1), Math.max(min, Math.min(max, 4)))));
+			return Array.from({ length: n }, () => generate(s.items || { type: 'string' }, ctx, `${key}[]`));
+		}
+		case 'integer':
+		case 'number': {
+			const isInt = typeOf(s) === 'integer';
+			let lo = num(s.minimum), hi = num(s.maximum);
+			const exLo = typeof s.exclusiveMinimum === 'number' ? s.exclusiveMinimum : undefined;
+			const exHi = typeof s.exclusiveMaximum === 'number' ? s.exclusiveMaximum : undefined;
+			if (exLo !== undefined) lo = isInt ? Math.floor(exLo) + 1 : exLo + 1e-6;
+			if (exHi !== undefined) hi = isInt ? Math.ceil(exHi) - 1 : exHi - 1e-6;
+			if (lo === undefined) lo = hi !== undefined ? Math.min(0, hi) : 0;
+			if (hi === undefined) hi = lo + 100;
+			if (isInt) return int(rng, Math.ceil(lo), Math.floor(hi));
+			return Math.min(hi, Math.max(lo, Math.round((lo + rng() * (hi - lo)) * 100) / 100));
+		}
+		case 'boolean':
+			return rng() < 0.5;
+		case 'null':
+			return null;
+		default: {
+			const path = key.replace(/^\$\.?/, '') || '$';
+			const seen = ctx.memory.get(path) || [];
+			let value;
+			if (seen.length && ctx.duplicateRate > 0 && rng() < ctx.duplicateRate) value = pick(rng, seen);
+			else {
+				for (let i = 0; i < 6 && (value === undefined || seen.includes(value)); i++) value = fitLength(freshString(rng, key, s), rng, s);
+				seen.push(value);
+				if (seen.length > 1000) seen.shift();
+				ctx.memory.set(path, seen);
+			}
+			return value;
+		}
+	}
+}
+
+function wrongType(s, root) {
+	const t = typeOf(resolve(s, root));
+	if (t === 'string') return 12345;
+	if (t === 'integer' || t === 'number') return 'not-a-number';
+	if (t === 'boolean') return 'yes';
+	if (t === 'array') return { unexpected: true };
+	return 'unexpected string';
+}
+
+/** Mutates `value` so it violates `schema`; returns true when it did. */
+function violateIn(value, schema, root) {
+	const s = resolve(schema, root);
+	if (Array.isArray(value)) {
+		if (value.length && s.items && violateIn(value[0], s.items, root)) return true;
+		if (value.length) { value[0] = wrongType(s.items || { type: 'string' }, root); return true; }
+		return false;
+	}
+	if (value && typeof value === 'object') {
+		const req = (s.required || []).filter((k) => k in value);
+		if (req.length) { delete value[req[0]]; return true; }
+		for (const [k, v] of Object.entries(value)) if (v && typeof v === 'object' && violateIn(v, s.properties?.[k], root)) return true;
+		const k = Object.keys(value)[0];
+		if (k !== undefined) { value[k] = wrongType(s.properties?.[k] || {}, root); return true; }
+	}
+	return false;
+}
+
+/** A value that does NOT conform to schema (missing required field / wrong type / wrong enum). */
+function violate(value, schema, root) {
+	const s = resolve(schema, root);
+	if (Array.isArray(s.enum)) return `${s.enum[0]}_NOT_IN_ENUM`;
+	const copy = JSON.parse(JSON.stringify(value));
+	if (copy !== null && typeof copy === 'object' && violateIn(copy, s, root)) return copy;
+	return wrongType(s, root);
+}
+
+// ---------------------------------------------------------------- embeddings
+/** Bag of character trigrams plus words, signed-hashed into `dim` buckets, L2-normalised. */
+function embed(text, dim) {
+	const v = new Float64Array(dim);
+	const t = ` ${String(text).toLowerCase().replace(/\s+/g, ' ').trim()} `;
+	for (let i = 0; i + 3 <= t.length; i++) {
+		const h = hash32(t.slice(i, i + 3), 7);
+		v[h % dim] += h & 0x80000000 ? -1 : 1;
+	}
+	for (const w of t.match(/[\p{L}\p{N}]+/gu) || []) {
+		const h = hash32(w, 13);
+		v[h % dim] += h & 0x80000000 ? -2 : 2;
+	}
+	let norm = 0;
+	for (const x of v) norm += x * x;
+	norm = Math.sqrt(norm) || 1;
+	return Array.from(v, (x) => Math.round((x / norm) * 1e8) / 1e8);
+}
+
+// ---------------------------------------------------------------- catalogues
+const TEXT_METHODS = ['generateContent', 'countTokens', 'createCachedContent', 'batchGenerateContent'];
+const model = (id, displayName, description, extra) => ({ name: `models/${id}`, baseModelId: id, version: '001', displayName, description, ...extra });
+const MODELS = [
+	model('gemini-2.5-flash', 'Gemini 2.5 Flash', 'Stable version of Gemini 2.5 Flash, our mid-size multimodal model that supports up to 1 million tokens.', { inputTokenLimit: 1048576, outputTokenLimit: 65536, supportedGenerationMethods: TEXT_METHODS, temperature: 1, topP: 0.95, topK: 64, maxTemperature: 2, thinking: true }),
+	model('gemini-2.5-pro', 'Gemini 2.5 Pro', 'Stable release of Gemini 2.5 Pro.', { inputTokenLimit: 1048576, outputTokenLimit: 65536, supportedGenerationMethods: TEXT_METHODS, temperature: 1, topP: 0.95, topK: 64, maxTemperature: 2, thinking: true }),
+	model('gemini-2.5-flash-lite', 'Gemini 2.5 Flash-Lite', 'Stable version of Gemini 2.5 Flash-Lite.', { inputTokenLimit: 1048576, outputTokenLimit: 65536, supportedGenerationMethods: TEXT_METHODS, temperature: 1, topP: 0.95, topK: 64, maxTemperature: 2, thinking: true }),
+	model('gemini-2.5-flash-preview-tts', 'Gemini 2.5 Flash Preview TTS', 'Gemini 2.5 Flash Preview TTS', { version: 'gemini-2.5-flash-exp-tts-2025-05-19', inputTokenLimit: 8192, outputTokenLimit: 16384, supportedGenerationMethods: ['countTokens', 'generateContent'], temperature: 1, topP: 0.95, topK: 64, maxTemperature: 2 }),
+	model('gemini-2.5-pro-preview-tts', 'Gemini 2.5 Pro Preview TTS', 'Gemini 2.5 Pro Preview TTS', { version: 'gemini-2.5-pro-exp-tts-2025-05-19', inputTokenLimit: 8192, outputTokenLimit: 16384, supportedGenerationMethods: ['countTokens', 'generateContent'], temperature: 1, topP: 0.95, topK: 64, maxTemperature: 2 }),
+	model('text-embedding-004', 'Text Embedding 004', 'Obtain a distributed representation of a text.', { version: '004', inputTokenLimit: 2048, outputTokenLimit: 1, supportedGenerationMethods: ['embedContent'] }),
+	model('gemini-embedding-001', 'Gemini Embedding 001', 'Obtain a distributed representation of a text.', { inputTokenLimit: 2048, outputTokenLimit: 1, supportedGenerationMethods: ['embedContent', 'countTextTokens', 'countTokens', 'asyncBatchEmbedContent'] }),
+];
+for (const m of MODELS) delete m.baseModelId;
+const EMBED_DIMS = { 'text-embedding-004': 768, 'gemini-embedding-001': 3072 };
+
+const VOICES = [];
+for (const [lang, genders] of Object.entries({ 'en-US': 'MALE FEMALE MALE FEMALE', 'pt-BR': 'FEMALE MALE FEMALE', 'es-ES': 'FEMALE MALE FEMALE', 'fr-FR': 'FEMALE MALE FEMALE MALE', 'de-DE': 'FEMALE MALE FEMALE MALE', 'en-GB': 'FEMALE MALE FEMALE MALE' })) {
+	const gs = genders.split(' ');
+	for (const family of ['Standard', 'Wavenet', 'Neural2']) {
+		gs.forEach((g, i) => VOICES.push({ languageCodes: [lang], name: `${lang}-${family}-${'ABCD'[i]}`, ssmlGender: g, naturalSampleRateHertz: 24000 }));
+	}
+}
+
+module.exports = { mulberry32, hash32, prose, generate, violate, embed, MODELS, EMBED_DIMS, VOICES, resolve };
