@@ -11,6 +11,11 @@ const root = new URL('..', import.meta.url).pathname;
 
 async function check(label, dir, patterns) {
 	const result = await analyzePackage(dir, patterns);
+	// The scanner passes an empty match; for us that means a broken pattern or an empty pack.
+	if (result.passed && result.message === 'No files found to analyze') {
+		console.error(`scan ${label}: no files matched ${patterns.join(', ')}`);
+		return false;
+	}
 	if (!result.passed) {
 		console.error(`scan ${label}: ${result.message}\n${result.details ?? ''}`);
 		return false;
