@@ -67,8 +67,8 @@ async function generateForItem(
 				ctx,
 				credential,
 				accounting,
-				calls,
 				settings: {
+					slots: calls,
 					retry: { maxAttempts: parameters.maxAttempts, baseDelayMs: 500, maxDelayMs: 8000 },
 					callTimeoutMs: parameters.callTimeoutMs,
 					deadlineAt: Date.now() + parameters.itemDeadlineMs,

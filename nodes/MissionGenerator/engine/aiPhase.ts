@@ -6,7 +6,6 @@ import { InvalidOutputError } from '../../shared/transport/request';
 import type { RequestContext, ResolvedCredential } from '../../shared/transport/request';
 import type { CallAccounting, ResilienceSettings } from '../../shared/transport/resilientCall';
 import { cancelSignalOf } from '../../shared/transport/resilientCall';
-import type { Semaphore } from '../../shared/transport/semaphore';
 import type { DuplicateRegistry } from './duplicates';
 import { batchPrompt, missionBatchSchema, systemInstruction } from './prompt';
 import { makeMission } from './templatePhase';
@@ -23,8 +22,6 @@ export interface AiDependencies {
 	credential: ResolvedCredential;
 	settings: ResilienceSettings;
 	accounting: CallAccounting;
-	/** Shared by every item of the node execution: caps simultaneous calls. */
-	calls: Semaphore;
 }
 
 export interface AiPhaseResult {
@@ -90,29 +87,23 @@ export async function runAiPhase(
 		// Rounds over-ask on purpose; a batch that would only add surplus is not sent.
 		if (result.missions.length >= needed) return;
 		const prompt = batchPrompt({ count: batch.size, tier, theme: batch.theme, knownTitles: registry.titles() });
-		const outcome = await deps.calls
-			.run(
-				async () =>
-					await generateStructured(
-						deps.ctx,
-						deps.credential,
-						{
-							model: ai.model,
-							prompt,
-							systemInstruction: systemInstruction(locale),
-							responseSchema: missionBatchSchema(batch.size, tier),
-							temperature: ai.temperature,
-							topP: ai.topP,
-							maxOutputTokens: ai.maxOutputTokens,
-							thinkingBudget: /flash/i.test(ai.model) ? THINKING_OFF : undefined,
-						},
-						toArray,
-						deps.settings,
-						deps.accounting,
-					),
-				signal,
-			)
-			.then(
+		const outcome = await generateStructured(
+			deps.ctx,
+			deps.credential,
+			{
+				model: ai.model,
+				prompt,
+				systemInstruction: systemInstruction(locale),
+				responseSchema: missionBatchSchema(batch.size, tier),
+				temperature: ai.temperature,
+				topP: ai.topP,
+				maxOutputTokens: ai.maxOutputTokens,
+				thinkingBudget: /flash/i.test(ai.model) ? THINKING_OFF : undefined,
+			},
+			toArray,
+			deps.settings,
+			deps.accounting,
+		).then(
 				(answer) => ({ ok: true as const, answer }),
 				(error: unknown) => ({ ok: false as const, error }),
 			);

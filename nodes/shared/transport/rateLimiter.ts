@@ -44,6 +44,10 @@ function waitError(deadlineAt: number): RateLimitWaitError {
 	);
 }
 
+function cancelledWait(signal: AbortSignal): CancelledError {
+	return new CancelledError('Cancelled while waiting for the rate limit', { cause: signal.reason });
+}
+
 /** Sliding window: at most N grants in any window, waiters served first come, first served. */
 export class RateLimiter {
 	private limit: number;
@@ -83,7 +87,7 @@ export class RateLimiter {
 	}
 
 	async acquire(signal?: AbortSignal, deadlineAt?: number): Promise<void> {
-		if (signal?.aborted) throw new CancelledError('Cancelled while waiting for the rate limit', { cause: signal.reason });
+		if (signal?.aborted) throw cancelledWait(signal);
 		if (this.limit === UNLIMITED) return;
 		const now = this.now();
 		this.prune(now);
@@ -99,7 +103,7 @@ export class RateLimiter {
 			if (signal) {
 				waiter.onAbort = () => {
 					this.remove(waiter);
-					reject(new CancelledError('Cancelled while waiting for the rate limit', { cause: signal.reason }));
+					reject(cancelledWait(signal));
 				};
 				signal.addEventListener('abort', waiter.onAbort, { once: true });
 			}

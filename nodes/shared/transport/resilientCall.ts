@@ -6,6 +6,7 @@ import { classifyFailure } from './request';
 import type { RequestContext, ResolvedCredential } from './request';
 import { withRetry } from './retry';
 import type { RetryPolicy } from './retry';
+import type { Semaphore } from './semaphore';
 
 export interface ResilienceSettings {
 	retry: RetryPolicy;
@@ -13,6 +14,8 @@ export interface ResilienceSettings {
 	/** Epoch ms after which no attempt starts for this item. */
 	deadlineAt: number;
 	retryInvalidOutput: boolean;
+	/** Caps attempts in flight across everything sharing it; a call waiting to retry holds no slot. */
+	slots?: Semaphore;
 }
 
 /** What a node reports about its calls: surfaced in metrics, never secrets. */
@@ -55,24 +58,26 @@ export async function resilientCall<T>(
 			? getSharedRateLimiter(credentialKey(credential.identity), credential.requestsPerMinute)
 			: undefined;
 
+	const attempt = async (): Promise<T> => {
+		await limiter?.acquire(cancelSignal, settings.deadlineAt);
+		const timeoutMs = callTimeoutMs(settings.callTimeoutMs, settings.deadlineAt);
+		const linked = linkedAbortSignal(cancelSignal, AbortSignal.timeout(Math.max(1, timeoutMs)));
+		const startedAt = Date.now();
+		accounting.calls++;
+		let succeeded = false;
+		try {
+			const value = await attemptFn(timeoutMs, linked.signal);
+			succeeded = true;
+			return value;
+		} finally {
+			if (!succeeded) accounting.failedCalls++;
+			accounting.latenciesMs.push(Date.now() - startedAt);
+			linked.dispose();
+		}
+	};
+
 	return await withRetry(
-		async () => {
-			await limiter?.acquire(cancelSignal, settings.deadlineAt);
-			const timeoutMs = callTimeoutMs(settings.callTimeoutMs, settings.deadlineAt);
-			const linked = linkedAbortSignal(cancelSignal, AbortSignal.timeout(Math.max(1, timeoutMs)));
-			const startedAt = Date.now();
-			accounting.calls++;
-			let succeeded = false;
-			try {
-				const value = await attemptFn(timeoutMs, linked.signal);
-				succeeded = true;
-				return value;
-			} finally {
-				if (!succeeded) accounting.failedCalls++;
-				accounting.latenciesMs.push(Date.now() - startedAt);
-				linked.dispose();
-			}
-		},
+		async () => await (settings.slots ? settings.slots.run(attempt, cancelSignal) : attempt()),
 		{
 			...settings.retry,
 			deadlineAt: settings.deadlineAt,

@@ -19,6 +19,8 @@ export const MIN_ATTEMPTS = 1;
 export const MAX_ATTEMPTS = 10;
 /** A server asking for more than a minute means a quota window, not a blip: fail now, don't hang. */
 export const MAX_SERVER_REQUESTED_DELAY_MS = 60_000;
+/** Extra wait on top of a server-requested delay, as a fraction of it (never less than asked). */
+export const SERVER_DELAY_JITTER = 0.1;
 
 export class CancelledError extends Error {
 	name = 'CancelledError';
@@ -31,12 +33,15 @@ export class CancelledError extends Error {
 export class DeadlineExceededError extends Error {
 	name = 'DeadlineExceededError';
 
-	constructor(message = 'The deadline passed before the request could be sent', options?: { cause?: unknown }) {
+	constructor(
+		message = 'The deadline passed before the request could be sent',
+		options?: { cause?: unknown },
+	) {
 		super(message, options);
 	}
 }
 
-export interface RetryInfo {
+export interface RetryEvent {
 	attempt: number;
 	delayMs: number;
 	error: unknown;
@@ -50,7 +55,7 @@ export interface RetryOptions extends RetryPolicy {
 	signal?: AbortSignal;
 	random?: () => number;
 	now?: () => number;
-	onRetry?: (info: RetryInfo) => void;
+	onRetry?: (info: RetryEvent) => void;
 }
 
 // Errors are rethrown unchanged, so the attempt count travels beside them rather than on them.
@@ -88,9 +93,9 @@ type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
 
 // Settling into a value lets every throw sit outside a catch clause, where the original error
 // can be rethrown unchanged (callers map it to NodeApiError with its HTTP status intact).
-async function settle<T>(promise: () => Promise<T>): Promise<Outcome<T>> {
+async function settle<T>(run: () => Promise<T>): Promise<Outcome<T>> {
 	try {
-		return { ok: true, value: await promise() };
+		return { ok: true, value: await run() };
 	} catch (error) {
 		return { ok: false, error };
 	}
@@ -100,6 +105,11 @@ function cancelled(cause: unknown): CancelledError {
 	return new CancelledError('The operation was cancelled', { cause });
 }
 
+/**
+ * Calls `fn` until it succeeds, `classify` says stop, attempts run out, the deadline leaves no
+ * room, or `signal` aborts (CancelledError). Otherwise the last error is rethrown unchanged, with
+ * the attempt count available from attemptsOf(). Each wait is max(jittered backoff, server delay).
+ */
 export async function withRetry<T>(
 	fn: (attempt: number) => Promise<T>,
 	options: RetryOptions,
@@ -131,7 +141,13 @@ export async function withRetry<T>(
 
 		const serverDelayMs = decision.minDelayMs ?? 0;
 		if (serverDelayMs > MAX_SERVER_REQUESTED_DELAY_MS) throw error;
-		const delayMs = Math.max(backoffDelay(attempt, options, random), serverDelayMs);
+		// The server knows when its quota frees up: wait what it asked, plus a little jitter so
+		// parallel items do not return in one burst. Our own exponential backoff only applies when
+		// the server says nothing; stacking both made one unlucky item wait 8 s for a 1 s quota.
+		const delayMs =
+			serverDelayMs > 0
+				? serverDelayMs + Math.round(random() * SERVER_DELAY_JITTER * serverDelayMs)
+				: backoffDelay(attempt, options, random);
 		// The next attempt must start before the deadline; waiting only to give up is wasted time.
 		if (deadlineAt !== undefined && now() + delayMs >= deadlineAt) throw error;
 
