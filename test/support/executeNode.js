@@ -150,6 +150,11 @@ async function executeNode(NodeClass, run) {
 			},
 		},
 	};
+	if (run.method) {
+		// Load-options / list-search methods get the same context (they only use a subset).
+		const [kind, name] = run.method;
+		return { result: await node.methods[kind][name].call(ctx, ...(run.args || [])), logs, httpCalls };
+	}
 	const output = await node.execute.call(ctx);
 	return { output, logs, httpCalls };
 }

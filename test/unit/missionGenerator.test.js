@@ -82,6 +82,9 @@ describe('templates first', () => {
 		expect(report.json.fromTemplates).toBe(12);
 		expect(report.json.fromAi).toBe(8);
 		expect(report.json.apiCalls).toBeLessThanOrEqual(4);
+		expect(report.json.avgCallLatencyMs).toBeGreaterThanOrEqual(0);
+		expect(report.json.promptTokens).toBeGreaterThan(0);
+		expect(report.json.outputTokens).toBeGreaterThan(0);
 		for (const title of existing) expect(titlesOf(missions)).not.toContain(title);
 		const requests = fake.stats().requests.filter((r) => r.route === 'generateContent');
 		expect(requests.length).toBeGreaterThan(0);
@@ -226,6 +229,23 @@ describe('resilience and fallback', () => {
 		expect(output[0]).toHaveLength(0);
 		expect(output[1][0].json.error.message).toMatch(/Minimum Missions is 5/);
 		expect(JSON.stringify(output)).not.toContain('SECRET-999');
+	});
+});
+
+describe('model list', () => {
+	test('the Model picker lists generative models from the API, filtered, without TTS or embedding models', async () => {
+		const { result } = await executeNode(MissionGenerator, { parameters: {}, credentials: gemini(), method: ['listSearch', 'searchGenerativeModels'], args: ['flash'] });
+		const values = result.results.map((r) => r.value);
+		expect(values).toContain('gemini-2.5-flash');
+		expect(values.every((v) => /flash/.test(v) && !/tts|embedding/.test(v))).toBe(true);
+		expect(fake.stats().requests[0].path).toMatch(/^\/v1beta\/models\?/);
+	});
+
+	test('a bad key in the picker gives an actionable error without the key', async () => {
+		const run = executeNode(MissionGenerator, { parameters: {}, credentials: { geminiApi: { apiKey: 'bad-SECRET-key-42', host: fake.url } }, method: ['listSearch', 'searchGenerativeModels'] });
+		const error = await run.then(() => undefined, (e) => e);
+		expect(error.message).toMatch(/HTTP 400/);
+		expect(JSON.stringify(error) + error.message + error.description).not.toContain('bad-SECRET-key-42');
 	});
 });
 

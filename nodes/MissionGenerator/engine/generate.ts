@@ -67,6 +67,7 @@ export async function generateMissions(
 	const durationSeconds = (Date.now() - startedAt) / MS_PER_SECOND;
 	const fromAi = aiResult?.missions.length ?? 0;
 	const accounting = ai?.accounting;
+	const latencies = accounting?.latenciesMs ?? [];
 	const report: GenerationReport = {
 		totalRequested: request.count,
 		totalCreated: missions.length,
@@ -83,6 +84,8 @@ export async function generateMissions(
 		promptTokens: accounting?.promptTokens ?? 0,
 		outputTokens: accounting?.outputTokens ?? 0,
 		aiRounds: aiResult?.rounds ?? 0,
+		avgCallLatencyMs: latencies.length > 0 ? Math.round(latencies.reduce((a, b) => a + b, 0) / latencies.length) : 0,
+		maxCallLatencyMs: latencies.length > 0 ? Math.max(...latencies) : 0,
 		fallbackUsed: fallbackReason !== null,
 		fallbackReason,
 	};

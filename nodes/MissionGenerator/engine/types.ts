@@ -73,6 +73,8 @@ export interface GenerationReport {
 	promptTokens: number;
 	outputTokens: number;
 	aiRounds: number;
+	avgCallLatencyMs: number;
+	maxCallLatencyMs: number;
 	fallbackUsed: boolean;
 	fallbackReason: string | null;
 }
