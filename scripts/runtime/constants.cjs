@@ -1,0 +1,53 @@
+'use strict';
+// Versions, names and shapes shared by `npm start`, the end-to-end tests and the screenshot.
+const fs = require('node:fs');
+const path = require('node:path');
+
+const N8N_VERSION = '2.41.1';
+const NODE_VERSION = '24.21.0';
+// n8n 2.41.1 resolves linkedom to a release whose install fails; 0.18.13 is the last good one.
+const LINKEDOM_VERSION = '0.18.13';
+
+const REPO_ROOT = path.resolve(__dirname, '..', '..');
+const PACKAGE_JSON = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
+const PACKAGE_NAME = PACKAGE_JSON.name;
+const WORKFLOWS_DIR = path.join(REPO_ROOT, 'workflows');
+
+/** Names the shipped workflows use to reference credentials (an importing user picks these). */
+const CREDENTIALS = {
+	webhookSecret: { id: 'gemOpsWebhookKey', name: 'Gemini Ops webhook secret', type: 'httpHeaderAuth' },
+	gemini: { id: 'gemOpsGeminiKey1', name: 'Gemini API account', type: 'geminiApi' },
+	tts: { id: 'gemOpsGoogleTts1', name: 'Google Cloud Text-to-Speech account', type: 'googleCloudTtsApi' },
+};
+const WEBHOOK_SECRET_HEADER = 'X-Webhook-Secret';
+
+/** The Data table the mission workflows keep job state in (referenced by name in the workflows). */
+const JOB_TABLE = {
+	name: 'gemini_ops_mission_jobs',
+	columns: [
+		{ name: 'jobId', type: 'string' },
+		{ name: 'token', type: 'string' },
+		{ name: 'state', type: 'string' },
+		{ name: 'current', type: 'number' },
+		{ name: 'total', type: 'number' },
+		{ name: 'message', type: 'string' },
+		{ name: 'request', type: 'string' },
+		{ name: 'result', type: 'string' },
+	],
+};
+
+const OWNER = { email: 'owner@gemini-ops.local', firstName: 'Gemini Ops', lastName: 'Owner' };
+
+module.exports = {
+	N8N_VERSION,
+	NODE_VERSION,
+	LINKEDOM_VERSION,
+	REPO_ROOT,
+	PACKAGE_JSON,
+	PACKAGE_NAME,
+	WORKFLOWS_DIR,
+	CREDENTIALS,
+	WEBHOOK_SECRET_HEADER,
+	JOB_TABLE,
+	OWNER,
+};

@@ -1,0 +1,375 @@
+'use strict';
+// One isolated n8n: user folder, package, credentials, workflows, process group, REST setup.
+const { spawn, spawnSync } = require('node:child_process');
+const crypto = require('node:crypto');
+const fs = require('node:fs');
+const path = require('node:path');
+const { createRequire } = require('node:module');
+
+const { PACKAGE_JSON, PACKAGE_NAME, CREDENTIALS, WEBHOOK_SECRET_HEADER, JOB_TABLE, OWNER } = require('./constants.cjs');
+const { request, isPortFree, freePort, RestClient } = require('./http.cjs');
+const { prepareWorkflows, webhooksOf } = require('./package.cjs');
+const { defaultLog, tail, sleep, isAlive, killGroup, envWithNode, runLogged } = require('./process.cjs');
+
+const GUARDIAN = path.join(__dirname, 'guardian.cjs');
+const HEALTH_TIMEOUT_MS = 180_000;
+const WEBHOOK_TIMEOUT_MS = 120_000;
+const POLL_INTERVAL_MS = 250;
+const STOP_GRACE_MS = 20_000;
+
+/**
+ * An isolated n8n: its own user folder (database, settings, the installed package), its own
+ * ports, its own process group.
+ */
+class N8nInstance {
+	/**
+	 * @param {object} options
+	 * @param {string} options.userFolder  N8N_USER_FOLDER; created if missing, kept between runs.
+	 * @param {number} options.port        Editor/REST/webhook port on 127.0.0.1.
+	 * @param {number} [options.brokerPort] Task runner broker port (free one picked if omitted).
+	 * @param {object} options.paths       From provision().
+	 * @param {string} [options.webhookSecret] Header secret; generated (and kept) when omitted.
+	 * @param {{apiKey: string, host?: string, requestsPerMinute?: number}|null} [options.gemini]
+	 * @param {{apiKey: string, host?: string, requestsPerMinute?: number}|null} [options.tts]
+	 * @param {object[]} [options.extraWorkflows] Extra workflow objects to import (tests).
+	 * @param {object} [options.env] Extra environment for n8n.
+	 */
+	constructor(options) {
+		this.options = options;
+		this.userFolder = path.resolve(options.userFolder);
+		this.port = options.port;
+		this.host = '127.0.0.1';
+		this.baseUrl = `http://${this.host}:${this.port}`;
+		this.paths = options.paths;
+		this.logFile = path.join(this.userFolder, 'n8n.log');
+		this.pidFile = path.join(this.userFolder, 'n8n.pid');
+		this.stateFile = path.join(this.userFolder, 'gemini-ops-instance.json');
+		this.child = null;
+		this.pid = null;
+		this.workflows = [];
+		this.log = options.log || defaultLog;
+	}
+
+	/** PID of a live n8n already started from this user folder, or null. */
+	runningPid() {
+		try {
+			const { pid } = JSON.parse(fs.readFileSync(this.pidFile, 'utf8'));
+			return isAlive(pid) ? pid : null;
+		} catch {
+			return null;
+		}
+	}
+
+	/** Per-folder secrets, generated once: encryption key, owner password, webhook secret. */
+	loadState() {
+		let state = {};
+		try {
+			state = JSON.parse(fs.readFileSync(this.stateFile, 'utf8'));
+		} catch {
+			/* first run */
+		}
+		let changed = false;
+		const ensure = (key, make) => {
+			if (!state[key]) {
+				state[key] = make();
+				changed = true;
+			}
+		};
+		ensure('encryptionKey', () => crypto.randomBytes(24).toString('hex'));
+		ensure('ownerPassword', () => `Gemini-${crypto.randomBytes(9).toString('base64url')}1`);
+		ensure('generatedWebhookSecret', () => crypto.randomBytes(24).toString('base64url'));
+		if (!state.ownerPasswordHash || state.ownerPasswordHashFor !== state.ownerPassword) {
+			const n8nRequire = createRequire(path.join(this.paths.n8nDir, 'node_modules', 'n8n', 'package.json'));
+			const bcrypt = n8nRequire('bcryptjs');
+			state.ownerPasswordHash = bcrypt.hashSync(state.ownerPassword, 10);
+			state.ownerPasswordHashFor = state.ownerPassword;
+			changed = true;
+		}
+		if (changed) fs.writeFileSync(this.stateFile, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
+		this.state = state;
+		this.webhookSecret = this.options.webhookSecret || state.generatedWebhookSecret;
+		this.webhookSecretGenerated = !this.options.webhookSecret;
+		this.owner = { ...OWNER, password: state.ownerPassword };
+		return state;
+	}
+
+	env() {
+		// Settings a user may override from their shell (N8N_EXPRESSION_ENGINE=vm npm start).
+		const tunable = {
+			// n8n 2.x evaluates expressions in an isolated-vm by default; on a 2-core machine that
+			// roughly doubles webhook latency (docs/RUNNING.md has the numbers), so the local
+			// instance uses the in-process engine unless told otherwise.
+			N8N_EXPRESSION_ENGINE: 'legacy',
+			N8N_LOG_LEVEL: 'info',
+			GENERIC_TIMEZONE: 'UTC',
+			N8N_DISABLED_MODULES: 'mcp-registry',
+		};
+		const fromShell = Object.fromEntries(Object.keys(tunable).filter((k) => process.env[k]).map((k) => [k, process.env[k]]));
+		return envWithNode(this.paths, {
+			...tunable,
+			...fromShell,
+			N8N_USER_FOLDER: this.userFolder,
+			N8N_ENCRYPTION_KEY: this.state.encryptionKey,
+			N8N_HOST: this.host,
+			N8N_PORT: String(this.port),
+			N8N_LISTEN_ADDRESS: this.host,
+			N8N_PROTOCOL: 'http',
+			N8N_WEBHOOK_URL: `${this.baseUrl}/`,
+			N8N_EDITOR_BASE_URL: `${this.baseUrl}/`,
+			N8N_SECURE_COOKIE: 'false',
+			N8N_RUNNERS_MODE: 'internal',
+			...(this.brokerPort ? { N8N_RUNNERS_BROKER_PORT: String(this.brokerPort) } : {}),
+			N8N_RUNNERS_BROKER_LISTEN_ADDRESS: this.host,
+			N8N_PYTHON_ENABLED: 'false',
+			// Nothing calls out: no telemetry, version checks, templates, banners or registries.
+			N8N_DIAGNOSTICS_ENABLED: 'false',
+			N8N_PERSONALIZATION_ENABLED: 'false',
+			N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+			N8N_VERSION_NOTIFICATIONS_WHATS_NEW_ENABLED: 'false',
+			N8N_TEMPLATES_ENABLED: 'false',
+			N8N_HIRING_BANNER_ENABLED: 'false',
+			N8N_DYNAMIC_BANNERS_ENABLED: 'false',
+			N8N_AI_ENABLED: 'false',
+			N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
+			N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
+			// The owner exists from the first start, so nobody has to click through a setup form.
+			N8N_INSTANCE_OWNER_MANAGED_BY_ENV: 'true',
+			N8N_INSTANCE_OWNER_EMAIL: OWNER.email,
+			N8N_INSTANCE_OWNER_FIRST_NAME: OWNER.firstName,
+			N8N_INSTANCE_OWNER_LAST_NAME: OWNER.lastName,
+			N8N_INSTANCE_OWNER_PASSWORD_HASH: this.state.ownerPasswordHash,
+			N8N_LOG_OUTPUT: 'console',
+			// As in n8n's own Docker image: error responses carry no stack traces.
+			NODE_ENV: 'production',
+			...(this.options.env || {}),
+		});
+	}
+
+	/** Runs one n8n CLI command (import, …) against this user folder. */
+	async cli(args, label) {
+		await runLogged(this.paths.nodeBin, [this.paths.n8nBin, ...args], {
+			cwd: this.userFolder,
+			env: this.env(),
+			logFile: path.join(this.userFolder, 'cli.log'),
+			label,
+			log: this.log,
+		});
+	}
+
+	/** Unpacks the tarball where n8n's Community Nodes installer would put the package. */
+	installTarball(tarball) {
+		const nodesDir = path.join(this.userFolder, '.n8n', 'nodes');
+		const target = path.join(nodesDir, 'node_modules', PACKAGE_NAME);
+		fs.rmSync(target, { recursive: true, force: true });
+		fs.mkdirSync(target, { recursive: true });
+		const result = spawnSync('tar', ['-xzf', tarball, '-C', target, '--strip-components=1'], { encoding: 'utf8' });
+		if (result.status !== 0) throw new Error(`could not unpack ${tarball}: ${result.stderr}`);
+		const manifest = path.join(nodesDir, 'package.json');
+		const pkg = fs.existsSync(manifest) ? JSON.parse(fs.readFileSync(manifest, 'utf8')) : { name: 'installed-nodes', private: true };
+		pkg.dependencies = { ...(pkg.dependencies || {}), [PACKAGE_NAME]: PACKAGE_JSON.version };
+		fs.writeFileSync(manifest, `${JSON.stringify(pkg, null, 2)}\n`);
+		return target;
+	}
+
+	credentialsToImport() {
+		const list = [
+			{
+				...CREDENTIALS.webhookSecret,
+				data: { name: WEBHOOK_SECRET_HEADER, value: this.webhookSecret },
+			},
+		];
+		const { gemini, tts } = this.options;
+		if (gemini?.apiKey) {
+			list.push({
+				...CREDENTIALS.gemini,
+				data: {
+					apiKey: gemini.apiKey,
+					host: gemini.host || 'https://generativelanguage.googleapis.com',
+					requestsPerMinute: Number(gemini.requestsPerMinute ?? 0),
+				},
+			});
+		}
+		if (tts?.apiKey) {
+			list.push({
+				...CREDENTIALS.tts,
+				data: {
+					apiKey: tts.apiKey,
+					host: tts.host || 'https://texttospeech.googleapis.com',
+					requestsPerMinute: Number(tts.requestsPerMinute ?? 0),
+				},
+			});
+		}
+		return list;
+	}
+
+	/**
+	 * Everything before `n8n start`: user folder, package, credentials, workflows.
+	 * Idempotent: a second run updates credentials and workflows in place.
+	 */
+	async setup({ tarball }) {
+		fs.mkdirSync(this.userFolder, { recursive: true });
+		this.loadState();
+		this.installTarball(tarball);
+
+		const work = fs.mkdtempSync(path.join(this.userFolder, 'import-'));
+		try {
+			const credentials = this.credentialsToImport();
+			const credentialFile = path.join(work, 'credentials.json');
+			fs.writeFileSync(credentialFile, JSON.stringify(credentials), { mode: 0o600 });
+			await this.cli(['import:credentials', `--input=${credentialFile}`], 'import credentials');
+
+			const present = new Set(credentials.map((c) => c.type));
+			const omit = Object.values(CREDENTIALS).map((c) => c.type).filter((t) => !present.has(t));
+			this.workflows = [...prepareWorkflows({ omitCredentialTypes: omit }), ...(this.options.extraWorkflows || [])];
+			const workflowDir = path.join(work, 'workflows');
+			fs.mkdirSync(workflowDir);
+			for (const wf of this.workflows) {
+				fs.writeFileSync(path.join(workflowDir, `${wf.id}.json`), JSON.stringify(wf));
+			}
+			await this.cli(['import:workflow', '--separate', `--input=${workflowDir}`], 'import workflows');
+		} finally {
+			fs.rmSync(work, { recursive: true, force: true });
+		}
+	}
+
+	/** Starts n8n in its own process group, output to n8n.log; resolves once it is ready. */
+	async start() {
+		if (this.runningPid()) throw new Error(`n8n already runs from ${this.userFolder} (pid ${this.runningPid()})`);
+		if (!(await isPortFree(this.port, this.host))) throw new Error(`port ${this.port} on ${this.host} is already in use`);
+		this.brokerPort = this.options.brokerPort || (await freePort(this.host));
+		if (!this.state) this.loadState();
+		const out = fs.openSync(this.logFile, 'a');
+		const started = Date.now();
+		// n8n runs under a guardian in a new process group: stop() signals the group, and should
+		// this process die without stopping it (SIGKILL, a crashed test runner), the guardian sees
+		// its stdin pipe close and stops n8n, so no orphaned n8n keeps the port.
+		this.child = spawn(process.execPath, [GUARDIAN, this.paths.nodeBin, this.paths.n8nBin, 'start'], {
+			cwd: this.userFolder,
+			env: this.env(),
+			stdio: ['pipe', out, out],
+			detached: true,
+		});
+		fs.closeSync(out);
+		this.child.stdin.on('error', () => {});
+		this.pid = this.child.pid;
+		this.exited = null;
+		this.child.on('exit', (code, signal) => {
+			this.exited = { code, signal };
+		});
+		fs.writeFileSync(this.pidFile, JSON.stringify({ pid: this.pid, port: this.port, startedAt: new Date().toISOString() }));
+		await this.waitFor('n8n to answer /healthz/readiness', HEALTH_TIMEOUT_MS, async () => {
+			const res = await request(`${this.baseUrl}/healthz/readiness`, { timeoutMs: 2000 }).catch(() => null);
+			return res?.status === 200;
+		});
+		this.readyMs = Date.now() - started;
+		return this.readyMs;
+	}
+
+	async waitFor(what, timeoutMs, probe) {
+		const deadline = Date.now() + timeoutMs;
+		while (Date.now() < deadline) {
+			if (this.exited) {
+				throw new Error(`n8n exited (${JSON.stringify(this.exited)}) while waiting for ${what}\n${this.logTail()}`);
+			}
+			if (await probe()) return;
+			await sleep(POLL_INTERVAL_MS);
+		}
+		throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}\n${this.logTail()}`);
+	}
+
+	/** Logs in as the owner, creates the job table if needed and publishes every workflow. */
+	async activate() {
+		const rest = new RestClient(this.baseUrl);
+		await rest.login(this.owner.email, this.owner.password);
+		this.rest = rest;
+		await this.ensureDataTable(JOB_TABLE);
+		for (const wf of this.workflows) {
+			const current = await rest.call('GET', `/workflows/${wf.id}`);
+			if (current.activeVersionId === current.versionId && current.active) continue;
+			await rest.call('POST', `/workflows/${wf.id}/activate`, { versionId: current.versionId });
+		}
+	}
+
+	/** Creates the Data table (or adds missing columns to an existing one). Returns its id. */
+	async ensureDataTable(table) {
+		const project = await this.rest.call('GET', '/projects/personal');
+		const base = `/projects/${project.id}/data-tables`;
+		const listed = await this.rest.call('GET', `${base}?filter=${encodeURIComponent(JSON.stringify({ name: table.name }))}`);
+		const existing = (listed?.data || []).find((t) => t.name === table.name);
+		if (!existing) {
+			const created = await this.rest.call('POST', base, { name: table.name, columns: table.columns });
+			return created.id;
+		}
+		const columns = await this.rest.call('GET', `${base}/${existing.id}/columns`);
+		const have = new Set(columns.map((c) => c.name));
+		for (const column of table.columns.filter((c) => !have.has(c.name))) {
+			await this.rest.call('POST', `${base}/${existing.id}/columns`, column);
+		}
+		return existing.id;
+	}
+
+	/** All webhooks of the imported workflows, with their production URLs. */
+	webhooks() {
+		return this.workflows.flatMap(webhooksOf).map((w) => ({ ...w, url: `${this.baseUrl}/webhook/${w.path}` }));
+	}
+
+	/**
+	 * Waits until every webhook is registered, without running any workflow: a request with a
+	 * method the webhook does not take gets n8n's "not registered for PUT requests. Did you mean
+	 * to make a POST request?" once the path is registered, and "is not registered" before.
+	 */
+	async waitForWebhooks(timeoutMs = WEBHOOK_TIMEOUT_MS) {
+		const started = Date.now();
+		for (const hook of this.webhooks()) {
+			const probe = hook.method === 'PUT' ? 'PATCH' : 'PUT';
+			await this.waitFor(`webhook ${hook.method} ${hook.url}`, timeoutMs, async () => {
+				const res = await request(hook.url, { method: probe, timeoutMs: 2000 }).catch(() => null);
+				return res !== null && res.text.includes(`Did you mean to make a ${hook.method} request`);
+			});
+		}
+		return Date.now() - started;
+	}
+
+	/** SIGTERM to the process group, SIGKILL after a grace period. Safe to call twice. */
+	async stop() {
+		const pid = this.pid;
+		if (!pid) return;
+		if (isAlive(pid)) {
+			try {
+				process.kill(-pid, 'SIGTERM');
+			} catch {
+				/* already gone */
+			}
+			const deadline = Date.now() + STOP_GRACE_MS;
+			while (isAlive(pid) && Date.now() < deadline) await sleep(200);
+			killGroup(pid, 'SIGKILL');
+		}
+		this.pid = null;
+		this.child?.stdin?.destroy();
+		try {
+			const recorded = JSON.parse(fs.readFileSync(this.pidFile, 'utf8'));
+			if (recorded.pid === pid) fs.rmSync(this.pidFile, { force: true });
+		} catch {
+			/* no pid file */
+		}
+	}
+
+	/** Synchronous last resort for process 'exit' handlers. */
+	killNow() {
+		if (this.pid) killGroup(this.pid, 'SIGKILL');
+	}
+
+	logText() {
+		try {
+			return fs.readFileSync(this.logFile, 'utf8');
+		} catch {
+			return '';
+		}
+	}
+
+	logTail(lines = 60) {
+		return `--- last lines of ${this.logFile} ---\n${tail(this.logText(), lines)}`;
+	}
+}
+
+module.exports = { N8nInstance };

@@ -1,0 +1,186 @@
+// `npm start`: build this package, provision a pinned n8n (cached), install the packed tarball
+// into an isolated n8n user folder, import and publish workflows/, create credentials from the
+// environment, start n8n and print how to call it. Ctrl-C stops n8n (its whole process group).
+//
+// Environment: GEMINI_API_KEY, GEMINI_HOST, GEMINI_REQUESTS_PER_MINUTE, GOOGLE_TTS_API_KEY,
+// GOOGLE_TTS_HOST, WEBHOOK_SECRET, N8N_PORT (default 5678), GEMINI_OPS_CACHE_DIR,
+// GEMINI_OPS_USER_FOLDER (default <cache>/instances/start, outside the repository so that
+// `n8n-node lint` and Jest never walk n8n's own files).
+import fs from 'node:fs';
+import path from 'node:path';
+
+import runtime from './n8n-runtime.cjs';
+
+const DEFAULT_PORT = 5678;
+const EXAMPLE_REQUEST = { tier: 'BEGINNER', count: 20, locale: 'en' };
+
+const userFolder = path.resolve(process.env.GEMINI_OPS_USER_FOLDER || path.join(runtime.cacheDir(), 'instances', 'start'));
+const lockFile = path.join(userFolder, 'start.lock');
+const port = Number(process.env.N8N_PORT || DEFAULT_PORT);
+const started = Date.now();
+
+const say = (message = '') => process.stdout.write(`${message}\n`);
+const step = (n, total, message) => say(`\n[${n}/${total}] ${message}`);
+const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
+
+/** One `npm start` per user folder: a lock file holding our PID (stale ones are taken over). */
+function takeLock() {
+	fs.mkdirSync(userFolder, { recursive: true });
+	for (;;) {
+		try {
+			fs.writeFileSync(lockFile, JSON.stringify({ pid: process.pid, port, url: `http://127.0.0.1:${port}` }), { flag: 'wx' });
+			return;
+		} catch (error) {
+			if (error.code !== 'EEXIST') throw error;
+			let holder = {};
+			try {
+				holder = JSON.parse(fs.readFileSync(lockFile, 'utf8'));
+			} catch {
+				/* half-written: treat as stale */
+			}
+			if (runtime.isAlive(holder.pid)) {
+				say(`n8n-nodes-gemini-ops is already running (npm start pid ${holder.pid}, ${holder.url}).`);
+				say(`Use that one, or stop it first (Ctrl-C in its terminal, or: kill ${holder.pid}).`);
+				process.exit(1);
+			}
+			fs.rmSync(lockFile, { force: true });
+		}
+	}
+}
+
+function releaseLock() {
+	try {
+		if (JSON.parse(fs.readFileSync(lockFile, 'utf8')).pid === process.pid) fs.rmSync(lockFile, { force: true });
+	} catch {
+		/* already gone */
+	}
+}
+
+function credentialsFromEnv() {
+	const env = process.env;
+	return {
+		webhookSecret: env.WEBHOOK_SECRET || undefined,
+		gemini: env.GEMINI_API_KEY
+			? { apiKey: env.GEMINI_API_KEY, host: env.GEMINI_HOST || undefined, requestsPerMinute: Number(env.GEMINI_REQUESTS_PER_MINUTE || 0) }
+			: null,
+		tts: env.GOOGLE_TTS_API_KEY ? { apiKey: env.GOOGLE_TTS_API_KEY, host: env.GOOGLE_TTS_HOST || undefined } : null,
+	};
+}
+
+function printSummary(instance, credentials, timings) {
+	const secretHeader = `${runtime.WEBHOOK_SECRET_HEADER}: ${instance.webhookSecret}`;
+	const generate = instance.webhooks().find((w) => w.path === 'missions/generate');
+	const status = instance.webhooks().find((w) => w.path === 'missions/status');
+	say('');
+	say('─'.repeat(78));
+	say(`n8n ${runtime.N8N_VERSION} is running with ${runtime.PACKAGE_NAME} (pid ${instance.pid})`);
+	say('');
+	say(`Editor      ${instance.baseUrl}/`);
+	say(`  sign in   ${instance.owner.email} / ${instance.owner.password}`);
+	say('');
+	say('Webhooks');
+	for (const hook of instance.webhooks()) {
+		say(`  ${hook.method.padEnd(5)} ${hook.url}${hook.authenticated ? `   (header ${runtime.WEBHOOK_SECRET_HEADER})` : '   (called by n8n itself)'}`);
+	}
+	say('');
+	say(
+		credentials.webhookSecret
+			? `Webhook secret: from WEBHOOK_SECRET`
+			: `Webhook secret (generated, kept in ${instance.stateFile}; set WEBHOOK_SECRET to choose one):\n  ${instance.webhookSecret}`,
+	);
+	say(
+		credentials.gemini
+			? `Gemini: GEMINI_API_KEY set${credentials.gemini.host ? `, host ${credentials.gemini.host}` : ''}`
+			: 'Gemini: GEMINI_API_KEY is not set, so missions come from the built-in templates only; a job that\n' +
+					'        needs more than they hold says so (report.fallbackUsed, and its message). Set it and restart for Gemini.',
+	);
+	say(`Google Cloud TTS: ${credentials.tts ? 'GOOGLE_TTS_API_KEY set' : 'GOOGLE_TTS_API_KEY not set'}`);
+	if (generate && status) {
+		say('');
+		say('Try it:');
+		say(`  curl -s -X POST '${generate.url}' \\`);
+		say(`    -H '${secretHeader}' -H 'Content-Type: application/json' \\`);
+		say(`    -d '${JSON.stringify(EXAMPLE_REQUEST)}'`);
+		say(`  curl -s '${status.url}?jobId=<jobId from the answer>' -H '${secretHeader}'`);
+	}
+	say('');
+	say(`Logs: ${instance.logFile}`);
+	say(
+		`Ready in ${seconds(Date.now() - started)} (build ${seconds(timings.build)}, provision ${seconds(timings.provision)}, ` +
+			`setup ${seconds(timings.setup)}, n8n start ${seconds(timings.start)}, publish ${seconds(timings.publish)}). Ctrl-C stops n8n.`,
+	);
+	say('─'.repeat(78));
+}
+
+async function main() {
+	takeLock();
+	process.on('exit', releaseLock);
+	const TOTAL = 5;
+	const timings = {};
+	const credentials = credentialsFromEnv();
+	if (!(await runtime.isPortFree(port))) {
+		say(`Port ${port} on 127.0.0.1 is in use by another program. Stop it or choose another port: N8N_PORT=5680 npm start`);
+		process.exit(1);
+	}
+
+	step(1, TOTAL, 'Building the package (npm run build)');
+	let t = Date.now();
+	runtime.buildPackage({ force: true, log: say });
+	timings.build = Date.now() - t;
+
+	step(2, TOTAL, `Provisioning Node.js ${runtime.NODE_VERSION} and n8n ${runtime.N8N_VERSION} in ${runtime.cacheDir()}`);
+	t = Date.now();
+	const { paths, nodeResult, n8nResult } = await runtime.provision({ log: say });
+	timings.provision = Date.now() - t;
+	say(nodeResult.cached && n8nResult.cached ? '  already provisioned' : `  provisioned in ${seconds(timings.provision)}`);
+
+	step(3, TOTAL, `Installing the packed tarball and importing workflows into ${userFolder}`);
+	t = Date.now();
+	const tarball = runtime.packPackage(path.join(userFolder, 'pack'));
+	const instance = new runtime.N8nInstance({ userFolder, port, paths, ...credentials, log: say });
+	await instance.setup({ tarball });
+	timings.setup = Date.now() - t;
+	say(`  ${path.basename(tarball)} → ${path.join(userFolder, '.n8n', 'nodes', 'node_modules', runtime.PACKAGE_NAME)}`);
+	say(`  ${instance.workflows.length} workflows imported: ${instance.workflows.map((w) => w.name).join(', ')}`);
+
+	let stopping = false;
+	const stop = async (signal) => {
+		if (stopping) return;
+		stopping = true;
+		say(`\n${signal ? `${signal}: ` : ''}stopping n8n (pid ${instance.pid}) …`);
+		await instance.stop();
+		say('n8n stopped.');
+		releaseLock();
+		process.exit(0);
+	};
+	process.on('SIGINT', () => stop('SIGINT'));
+	process.on('SIGTERM', () => stop('SIGTERM'));
+	process.on('SIGHUP', () => stop('SIGHUP'));
+	process.on('exit', () => instance.killNow());
+
+	step(4, TOTAL, `Starting n8n on http://127.0.0.1:${port} (log: ${instance.logFile})`);
+	t = Date.now();
+	await instance.start();
+	timings.start = Date.now() - t;
+	say(`  n8n answers after ${seconds(timings.start)}`);
+
+	step(5, TOTAL, 'Creating the job Data table and publishing the workflows');
+	t = Date.now();
+	await instance.activate();
+	await instance.waitForWebhooks();
+	timings.publish = Date.now() - t;
+
+	printSummary(instance, credentials, timings);
+
+	instance.child.on('exit', (code, signal) => {
+		if (stopping) return;
+		say(`\nn8n exited unexpectedly (${signal ?? `exit code ${code}`}).\n${instance.logTail(40)}`);
+		releaseLock();
+		process.exit(1);
+	});
+}
+
+main().catch((error) => {
+	say(`\nnpm start failed: ${error.message}`);
+	process.exit(1);
+});

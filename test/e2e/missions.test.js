@@ -1,0 +1,329 @@
+'use strict';
+// The shipped mission workflows in a real n8n 2.41.1 with the packed package installed, driven
+// only through their webhooks, with the local Google fake standing in for Gemini.
+const path = require('node:path');
+
+const { startFakeGoogle } = require('../support/fakeGoogle');
+const { runtime, startN8n, stopN8n, printLogsOnFailure, missionClient, percentile } = require('../support/n8n');
+
+const FAKE_LATENCY_MS = 500;
+// The very first execution of a fresh n8n is slower (code loads lazily); steady-state latency is
+// measured separately below. That the 202 does not wait for the work is shown by the first status.
+const ACCEPT_LIMIT_MS = 1500;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const NO_GEMINI_PATH = 'e2e-no-gemini/missions/generate';
+const FORGET_PATH = 'e2e-forget/missions/generate';
+const LATENCY_CALLS = 50;
+const LATENCY_TARGET_P99_MS = 300;
+// The assertion bound is looser than the target so a busy CI machine does not fail the suite;
+// the measured numbers are printed either way.
+const LATENCY_LIMIT_P99_MS = 1000;
+const CONCURRENT_JOBS = 20;
+
+jest.setTimeout(120_000);
+
+/** The shipped generate workflow exactly as `npm start` imports it without GEMINI_API_KEY. */
+function generateWorkflowWithoutGemini() {
+	const [workflow] = runtime.prepareWorkflows({
+		files: [path.join(runtime.WORKFLOWS_DIR, 'missions-generate.json')],
+		omitCredentialTypes: [runtime.CREDENTIALS.gemini.type],
+	});
+	workflow.id = 'e2eNoGeminiGen01';
+	workflow.name = `${workflow.name} (e2e: no Gemini credential)`;
+	const webhook = workflow.nodes.find((n) => n.type === 'n8n-nodes-base.webhook');
+	webhook.parameters.path = NO_GEMINI_PATH;
+	webhook.webhookId = 'b3f1d7a0-6a3c-4c1e-9a57-0c9d2e4f1a01';
+	return workflow;
+}
+
+function normalise(title) {
+	return String(title).trim().toLowerCase();
+}
+
+function countBy(items, key) {
+	return items.reduce((acc, item) => ({ ...acc, [item[key]]: (acc[item[key]] || 0) + 1 }), {});
+}
+
+/** The shipped generate workflow with "Forget old jobs" set to forget everything up to tomorrow. */
+function generateWorkflowForgettingEverything() {
+	const [workflow] = runtime.prepareWorkflows({ files: [path.join(runtime.WORKFLOWS_DIR, 'missions-generate.json')] });
+	workflow.id = 'e2eForgetJobs001';
+	workflow.name = `${workflow.name} (e2e: retention shifted)`;
+	const webhook = workflow.nodes.find((n) => n.type === 'n8n-nodes-base.webhook');
+	webhook.parameters.path = FORGET_PATH;
+	webhook.webhookId = 'c4a2e8b1-7b4d-4d2f-8b68-1d0e3f5a2b02';
+	const forget = workflow.nodes.find((n) => n.name === 'Forget old jobs');
+	const [conditionOnAge] = forget.parameters.filters.conditions;
+	expect(conditionOnAge.keyValue).toContain('$now.minus({ days: 7 })');
+	conditionOnAge.keyValue = conditionOnAge.keyValue.replace('$now.minus({ days: 7 })', '$now.plus({ days: 1 })');
+	return workflow;
+}
+
+let fake;
+let n8n;
+let client;
+const logged = (fn) => printLogsOnFailure(() => n8n, fn);
+
+beforeAll(async () => {
+	fake = await startFakeGoogle({ latencyMs: FAKE_LATENCY_MS, seed: 11, apiKeys: ['test-key'] });
+	n8n = await startN8n({
+		gemini: { apiKey: 'test-key', host: fake.url, requestsPerMinute: 0 },
+		extraWorkflows: [generateWorkflowWithoutGemini(), generateWorkflowForgettingEverything()],
+	});
+	client = missionClient(n8n);
+}, 900_000);
+
+afterAll(async () => {
+	await stopN8n(n8n);
+	if (fake) await fake.close();
+}, 60_000);
+
+async function jobRowCount() {
+	const project = await n8n.rest.call('GET', '/projects/personal');
+	const base = `/projects/${project.id}/data-tables`;
+	const listed = await n8n.rest.call('GET', `${base}?filter=${encodeURIComponent(JSON.stringify({ name: runtime.JOB_TABLE.name }))}`);
+	const table = listed.data.find((t) => t.name === runtime.JOB_TABLE.name);
+	const rows = await n8n.rest.call('GET', `${base}/${table.id}/rows?take=1`);
+	return rows.count;
+}
+
+test(
+	'generates 20 distinct missions: 202 at once, progress while it runs, sources as reported',
+	logged(async () => {
+		// Rule out all but six of the BEGINNER templates, so Gemini (the fake) has to make the rest.
+		const { EN_TEMPLATES } = require(path.join(runtime.REPO_ROOT, 'dist/nodes/MissionGenerator/templates/en.js'));
+		const beginner = EN_TEMPLATES.filter((t) => t.tier === 'BEGINNER').map((t) => t.title);
+		const existingMissions = beginner.slice(0, beginner.length - 6);
+		const callsBefore = fake.stats().byRoute.generateContent || 0;
+
+		const t0 = Date.now();
+		const accepted = await client.generate({ tier: 'BEGINNER', count: 20, locale: 'en', existingMissions });
+		const acceptMs = Date.now() - t0;
+		expect(accepted.status).toBe(202);
+		expect(accepted.json.jobId).toMatch(UUID);
+		expect(accepted.json.statusUrl).toBe(`${n8n.baseUrl}/webhook/missions/status?jobId=${accepted.json.jobId}`);
+		expect(acceptMs).toBeLessThan(ACCEPT_LIMIT_MS);
+
+		const { final, seen } = await client.waitForJob(accepted.json.jobId, { intervalMs: 50 });
+		process.stderr.write(`[e2e] 202 after ${acceptMs} ms; states seen: ${seen.map((s) => `${s.state}:${s.current}`).join(' → ')}\n`);
+
+		// Progress: the job was seen running with a partial count, and counts never went back.
+		expect(seen[0].state).toMatch(/^(queued|running)$/);
+		expect(seen.some((s) => s.state === 'running' && s.current < 20)).toBe(true);
+		expect(seen.filter((s) => s.state === 'running').length).toBeGreaterThanOrEqual(2);
+		seen.slice(1).forEach((s, i) => expect(s.current).toBeGreaterThanOrEqual(seen[i].current));
+
+		expect(final).toMatchObject({ jobId: accepted.json.jobId, state: 'succeeded', current: 20, total: 20 });
+		const { missions, report } = final.result;
+		expect(missions).toHaveLength(20);
+		expect(new Set(missions.map((m) => normalise(m.title))).size).toBe(20);
+		const excluded = new Set(existingMissions.map(normalise));
+		expect(missions.filter((m) => excluded.has(normalise(m.title)))).toEqual([]);
+		for (const mission of missions) {
+			expect(mission).toMatchObject({ tier: 'BEGINNER', locale: 'en' });
+			expect(['template', 'ai']).toContain(mission.source);
+			expect(typeof mission.title).toBe('string');
+			expect(typeof mission.description).toBe('string');
+		}
+
+		const sources = countBy(missions, 'source');
+		expect(report).toMatchObject({
+			jobId: accepted.json.jobId,
+			totalRequested: 20,
+			totalCreated: 20,
+			fromTemplates: sources.template || 0,
+			fromAi: sources.ai || 0,
+			fallbackUsed: false,
+		});
+		expect(report.fromTemplates).toBeGreaterThanOrEqual(1);
+		expect(report.fromTemplates).toBeLessThanOrEqual(6);
+		expect(report.fromAi).toBeGreaterThanOrEqual(14);
+		expect(report.apiCalls).toBeGreaterThanOrEqual(1);
+		expect((fake.stats().byRoute.generateContent || 0) - callsBefore).toBeGreaterThanOrEqual(report.apiCalls);
+		expect(final.message).toContain('20 of 20');
+	}),
+);
+
+describe('bad requests are refused before any work', () => {
+	test.each([
+		['a JSON array', [], 'body'],
+		['a JSON string', JSON.stringify('missions please'), 'body'],
+		['no tier', { count: 5, locale: 'en' }, 'tier'],
+		['a numeric tier', { tier: 5, count: 5, locale: 'en' }, 'tier'],
+		['an empty tier', { tier: ' ', count: 5, locale: 'en' }, 'tier'],
+		['no count', { tier: 'BEGINNER', locale: 'en' }, 'count'],
+		['count 0', { tier: 'BEGINNER', count: 0, locale: 'en' }, 'count'],
+		['count 201', { tier: 'BEGINNER', count: 201, locale: 'en' }, 'count'],
+		['a fractional count', { tier: 'BEGINNER', count: 2.5, locale: 'en' }, 'count'],
+		['count as text', { tier: 'BEGINNER', count: '20', locale: 'en' }, 'count'],
+		['no locale', { tier: 'BEGINNER', count: 5 }, 'locale'],
+		['an unsupported locale', { tier: 'BEGINNER', count: 5, locale: 'fr' }, 'locale'],
+		['existingMissions not a list', { tier: 'BEGINNER', count: 5, locale: 'en', existingMissions: 'x' }, 'existingMissions'],
+		['an existing mission that is a number', { tier: 'BEGINNER', count: 5, locale: 'en', existingMissions: ['ok', 7] }, 'existingMissions[1]'],
+		['an existing mission without title', { tier: 'BEGINNER', count: 5, locale: 'en', existingMissions: [{ title: '' }] }, 'existingMissions[0]'],
+	].map(([label, body, field]) => ({ label, body, field })))(
+		'400 for $label, naming "$field"',
+		async ({ body, field }) => {
+			await logged(async () => {
+				const res = await client.generate(body);
+				expect(res.status).toBe(400);
+				expect(res.json).toMatchObject({ error: 'invalid_request', field });
+				expect(res.json.message).toEqual(expect.any(String));
+			})();
+		},
+	);
+
+	test(
+		'unparseable JSON is refused by n8n itself, without a stack trace',
+		logged(async () => {
+			const res = await runtime.request(`${n8n.baseUrl}/webhook/missions/generate`, {
+				method: 'POST',
+				headers: client.secretHeaders,
+				body: '{"tier": "BEGINNER", ',
+			});
+			expect([400, 422]).toContain(res.status);
+			expect(res.text).not.toContain('stacktrace');
+		}),
+	);
+
+	test(
+		'no secret → 403 and wrong secret → 403, with no job created',
+		logged(async () => {
+			const before = await jobRowCount();
+			const body = { tier: 'BEGINNER', count: 5, locale: 'en' };
+			const missing = await client.generate(body, { headers: {} });
+			const wrong = await client.generate(body, { headers: { [runtime.WEBHOOK_SECRET_HEADER]: 'not-the-secret' } });
+			const wrongStatus = await client.status('00000000-0000-4000-8000-000000000000', { headers: {} });
+			for (const res of [missing, wrong, wrongStatus]) {
+				expect([401, 403]).toContain(res.status);
+				expect(res.text).not.toContain('jobId');
+			}
+			expect(await jobRowCount()).toBe(before);
+		}),
+	);
+
+	test(
+		'status: unknown job → 404, missing or malformed jobId → 400',
+		logged(async () => {
+			const unknown = await client.status('00000000-0000-4000-8000-000000000000');
+			expect(unknown.status).toBe(404);
+			expect(unknown.json).toMatchObject({ error: 'job_not_found' });
+			for (const jobId of [undefined, 'not-a-job', "' OR 1=1 --"]) {
+				const res = await client.status(jobId);
+				expect(res.status).toBe(400);
+				expect(res.json).toMatchObject({ error: 'invalid_request', field: 'jobId' });
+			}
+		}),
+	);
+
+	test(
+		'progress updates need the job token',
+		logged(async () => {
+			const accepted = await client.generate({ tier: 'BEGINNER', count: 3, locale: 'en' });
+			expect(accepted.status).toBe(202);
+			const { jobId } = accepted.json;
+			const forged = await runtime.request(
+				`${n8n.baseUrl}/webhook/missions/progress?jobId=${jobId}&token=forged`,
+				{ method: 'POST', body: { jobId, current: 999, total: 999, message: 'forged' } },
+			);
+			expect(forged.status).toBe(404);
+			const { final, seen } = await client.waitForJob(jobId);
+			expect(final.state).toBe('succeeded');
+			expect(seen.every((s) => s.message !== 'forged' && s.current !== 999)).toBe(true);
+		}),
+	);
+});
+
+test(
+	'without a Gemini credential the workflow answers from templates only, and says so',
+	logged(async () => {
+		const callsBefore = fake.stats().calls;
+		const accepted = await client.generate({ tier: 'BEGINNER', count: 60, locale: 'pt-BR' }, { path: NO_GEMINI_PATH });
+		expect(accepted.status).toBe(202);
+		const { final } = await client.waitForJob(accepted.json.jobId);
+		const { missions, report } = final.result;
+
+		expect(final.state).toBe('succeeded');
+		expect(missions.length).toBeGreaterThan(0);
+		expect(missions.length).toBeLessThan(60);
+		expect(missions.every((m) => m.source === 'template' && m.locale === 'pt-BR')).toBe(true);
+		expect(report).toMatchObject({ fallbackUsed: true, fromAi: 0, fromTemplates: missions.length, apiCalls: 0 });
+		expect(report.fallbackReason).toMatch(/credential/i);
+		expect(final.message).toContain('Gemini was not used');
+		expect(final.current).toBe(missions.length);
+		expect(fake.stats().calls).toBe(callsBefore);
+	}),
+);
+
+test(
+	'"Forget old jobs" deletes jobs past the retention (here: shifted to include today)',
+	logged(async () => {
+		const accepted = await client.generate({ tier: 'BEGINNER', count: 2, locale: 'en' }, { path: FORGET_PATH });
+		expect(accepted.status).toBe(202);
+		const deadline = Date.now() + 60_000;
+		let res;
+		do {
+			await new Promise((resolve) => setTimeout(resolve, 200));
+			res = await client.status(accepted.json.jobId);
+		} while (res.status === 200 && Date.now() < deadline);
+		expect(res.status).toBe(404);
+		expect(await jobRowCount()).toBe(0);
+	}),
+);
+
+test(
+	`${CONCURRENT_JOBS} concurrent generation jobs all complete, none lost or mixed up`,
+	logged(async () => {
+		const requests = Array.from({ length: CONCURRENT_JOBS }, (_, i) =>
+			i % 2 === 0
+				? { tier: 'EXPERT', count: 8, locale: i % 4 === 0 ? 'en' : 'pt-BR' } // no templates: all Gemini
+				: { tier: 'INTERMEDIATE', count: 10, locale: i % 4 === 1 ? 'en' : 'pt-BR' },
+		);
+		const accepted = await Promise.all(requests.map((body) => client.generate(body)));
+		expect(accepted.map((r) => r.status)).toEqual(requests.map(() => 202));
+		const jobIds = accepted.map((r) => r.json.jobId);
+		expect(new Set(jobIds).size).toBe(CONCURRENT_JOBS);
+
+		const results = await Promise.all(jobIds.map((jobId) => client.waitForJob(jobId, { intervalMs: 250 })));
+		results.forEach(({ final }, i) => {
+			const { missions, report } = final.result;
+			expect(final).toMatchObject({ jobId: jobIds[i], state: 'succeeded', total: requests[i].count });
+			expect(report.jobId).toBe(jobIds[i]);
+			expect(missions).toHaveLength(requests[i].count);
+			expect(missions.every((m) => m.tier === requests[i].tier && m.locale === requests[i].locale)).toBe(true);
+			expect(new Set(missions.map((m) => normalise(m.title))).size).toBe(missions.length);
+			if (requests[i].tier === 'EXPERT') expect(report.fromAi).toBe(requests[i].count);
+		});
+	}),
+	180_000,
+);
+
+test(
+	`POST → 202 latency over ${LATENCY_CALLS} calls (p50, p99)`,
+	logged(async () => {
+		const times = [];
+		const jobIds = [];
+		for (let i = 0; i < LATENCY_CALLS; i++) {
+			const t0 = process.hrtime.bigint();
+			const res = await client.generate({ tier: 'BEGINNER', count: 5, locale: i % 2 ? 'en' : 'pt-BR' });
+			times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+			expect(res.status).toBe(202);
+			jobIds.push(res.json.jobId);
+		}
+		const sorted = [...times].sort((a, b) => a - b);
+		const p50 = percentile(sorted, 50);
+		const p99 = percentile(sorted, 99);
+		const verdict = p99 < LATENCY_TARGET_P99_MS ? 'meets' : 'MISSES';
+		process.stderr.write(
+			`[e2e] POST /missions/generate → 202 over ${LATENCY_CALLS} sequential calls: ` +
+				`p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, max ${sorted[sorted.length - 1].toFixed(1)} ms ` +
+				`(${verdict} the ${LATENCY_TARGET_P99_MS} ms p99 target)\n`,
+		);
+		expect(p99).toBeLessThan(LATENCY_LIMIT_P99_MS);
+
+		// Every one of those jobs finishes too.
+		const results = await Promise.all(jobIds.map((jobId) => client.waitForJob(jobId, { intervalMs: 250 })));
+		expect(results.map((r) => r.final.state)).toEqual(jobIds.map(() => 'succeeded'));
+	}),
+	180_000,
+);

@@ -1,0 +1,79 @@
+'use strict';
+// The shipped workflow files, read as an importing user gets them: real node types, credentials
+// referenced by name only, no instance or credential ids, no secrets, the job table referenced
+// by name with columns the runtime creates, and a sticky note that explains every node.
+const fs = require('node:fs');
+const path = require('node:path');
+
+const runtime = require('../../scripts/n8n-runtime.cjs');
+
+const files = runtime.listWorkflowFiles();
+const workflows = files.map((file) => ({ file: path.basename(file), json: JSON.parse(fs.readFileSync(file, 'utf8')) }));
+const OUR_NODE_TYPES = fs
+	.readdirSync(path.join(runtime.REPO_ROOT, 'nodes'))
+	.filter((dir) => fs.existsSync(path.join(runtime.REPO_ROOT, 'nodes', dir, `${dir}.node.ts`)))
+	.map((dir) => `${runtime.PACKAGE_NAME}.${dir.charAt(0).toLowerCase()}${dir.slice(1)}`);
+const CREDENTIAL_NAMES = Object.fromEntries(Object.values(runtime.CREDENTIALS).map((c) => [c.type, c.name]));
+const COLUMN_NAMES = new Set(runtime.JOB_TABLE.columns.map((c) => c.name));
+const SECRET_PATTERNS = [/AIza[0-9A-Za-z_-]{20,}/, /"apiKey"\s*:\s*"[^"]+"/i, /"password"\s*:/i, /x-webhook-secret"\s*:\s*"[^"]+"/i];
+
+test('there are mission workflows to ship', () => {
+	expect(workflows.map((w) => w.file)).toEqual(
+		expect.arrayContaining(['missions-generate.json', 'missions-status.json', 'missions-progress.json']),
+	);
+});
+
+describe.each(workflows)('$file', ({ json }) => {
+	const working = json.nodes.filter((n) => n.type !== 'n8n-nodes-base.stickyNote');
+	const notes = json.nodes.filter((n) => n.type === 'n8n-nodes-base.stickyNote').map((n) => n.parameters.content);
+
+	test('carries no workflow, instance or credential ids and no secrets', () => {
+		expect(json.id).toBeUndefined();
+		expect(json.meta?.instanceId).toBeUndefined();
+		expect(json.versionId).toBeUndefined();
+		const text = JSON.stringify(json);
+		for (const pattern of SECRET_PATTERNS) expect(text).not.toMatch(pattern);
+		for (const node of working) {
+			for (const [type, ref] of Object.entries(node.credentials || {})) {
+				expect(ref).toEqual({ id: '', name: CREDENTIAL_NAMES[type] });
+			}
+		}
+	});
+
+	test('uses real node types: n8n built-ins or this package', () => {
+		for (const node of working) {
+			expect(node.type.startsWith('n8n-nodes-base.') || OUR_NODE_TYPES.includes(node.type)).toBe(true);
+		}
+	});
+
+	test('has a sticky note that explains every node, by name', () => {
+		const explained = notes.join('\n');
+		for (const node of working) expect(explained).toContain(`**${node.name}**`);
+	});
+
+	test('reads and writes the job Data table by name, using columns the runtime creates', () => {
+		for (const node of working.filter((n) => n.type === 'n8n-nodes-base.dataTable')) {
+			expect(node.parameters.dataTableId).toEqual({ __rl: true, mode: 'name', value: runtime.JOB_TABLE.name });
+			const written = Object.keys(node.parameters.columns?.value || {});
+			const filtered = (node.parameters.filters?.conditions || []).map((c) => c.keyName);
+			for (const column of [...written, ...filtered]) {
+				expect(COLUMN_NAMES.has(column) || ['id', 'createdAt', 'updatedAt'].includes(column)).toBe(true);
+			}
+		}
+	});
+
+	test('webhooks have unique paths and ids; the public ones need the secret header', () => {
+		const hooks = working.filter((n) => n.type === 'n8n-nodes-base.webhook');
+		expect(hooks.length).toBeGreaterThan(0);
+		for (const hook of hooks) {
+			expect(hook.webhookId).toMatch(/^[0-9a-f-]{36}$/);
+			if (hook.parameters.path !== 'missions/progress') expect(hook.parameters.authentication).toBe('headerAuth');
+		}
+	});
+});
+
+test('webhook paths and ids are unique across the workflows', () => {
+	const hooks = workflows.flatMap((w) => w.json.nodes.filter((n) => n.type === 'n8n-nodes-base.webhook'));
+	expect(new Set(hooks.map((h) => `${h.parameters.httpMethod} ${h.parameters.path}`)).size).toBe(hooks.length);
+	expect(new Set(hooks.map((h) => h.webhookId)).size).toBe(hooks.length);
+});

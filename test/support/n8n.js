@@ -1,0 +1,175 @@
+'use strict';
+// End-to-end harness: a real n8n (scripts/n8n-runtime.cjs, the same code `npm start` uses) with
+// the packed package installed, started on free loopback ports and always torn down by PID.
+const crypto = require('node:crypto');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const runtime = require('../../scripts/n8n-runtime.cjs');
+
+// Outside the repository, so Jest's file crawler never walks into an n8n user folder.
+const E2E_ROOT = path.join(runtime.cacheDir(), 'e2e-runs');
+const LOG_TAIL_LINES = 150;
+
+const live = new Set();
+let exitHooksInstalled = false;
+
+/** Kills every n8n this process started, synchronously: for process exit and signals. */
+function killAll() {
+	for (const instance of live) instance.killNow();
+}
+
+function installExitHooks() {
+	if (exitHooksInstalled) return;
+	exitHooksInstalled = true;
+	process.on('exit', killAll);
+	for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+		process.once(signal, () => {
+			killAll();
+			process.exit(128 + (signal === 'SIGINT' ? 2 : signal === 'SIGTERM' ? 15 : 1));
+		});
+	}
+}
+
+const STALE_RUN_MS = 24 * 60 * 60 * 1000;
+
+/** Removes run folders that interrupted runs left behind (failed runs are kept for a day). */
+function removeStaleRuns() {
+	if (!fs.existsSync(E2E_ROOT)) return;
+	for (const entry of fs.readdirSync(E2E_ROOT)) {
+		const folder = path.join(E2E_ROOT, entry);
+		if (Date.now() - fs.statSync(folder).mtimeMs > STALE_RUN_MS) fs.rmSync(folder, { recursive: true, force: true });
+	}
+}
+
+function log(message) {
+	process.stderr.write(`[e2e] ${message}\n`);
+}
+
+/**
+ * Provisions (cached), builds if stale, packs, and starts one n8n with every shipped workflow
+ * imported and published. Resolves when all webhooks answer.
+ * @param {object} options
+ * @param {{apiKey: string, host: string, requestsPerMinute?: number}|null} options.gemini
+ * @param {object[]} [options.extraWorkflows]
+ * @param {object} [options.env]
+ */
+async function startN8n({ gemini = null, extraWorkflows = [], env = {} } = {}) {
+	const timings = {};
+	let t = Date.now();
+	const { paths } = await runtime.provision({ log });
+	timings.provisionMs = Date.now() - t;
+
+	t = Date.now();
+	runtime.buildPackage({ log });
+	timings.buildMs = Date.now() - t;
+
+	removeStaleRuns();
+	const userFolder = path.join(E2E_ROOT, `test-${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}`);
+	fs.mkdirSync(userFolder, { recursive: true });
+	const tarball = runtime.packPackage(path.join(userFolder, 'pack'));
+
+	const instance = new runtime.N8nInstance({
+		userFolder,
+		port: await runtime.freePort(),
+		paths,
+		webhookSecret: `e2e-${crypto.randomBytes(16).toString('hex')}`,
+		gemini,
+		extraWorkflows,
+		env,
+		log,
+	});
+	installExitHooks();
+	live.add(instance);
+
+	try {
+		t = Date.now();
+		await instance.setup({ tarball });
+		timings.setupMs = Date.now() - t;
+		t = Date.now();
+		await instance.start();
+		timings.readyMs = Date.now() - t;
+		t = Date.now();
+		await instance.activate();
+		await instance.waitForWebhooks();
+		timings.webhooksMs = Date.now() - t;
+	} catch (error) {
+		await stopN8n(instance, { keepFolder: true });
+		throw error;
+	}
+	instance.timings = timings;
+	log(`n8n ${runtime.N8N_VERSION} pid ${instance.pid} on ${instance.baseUrl} (${userFolder}); ${JSON.stringify(timings)}`);
+	return instance;
+}
+
+/** Stops n8n by PID (process group). Removes the folder unless a test failed or keepFolder. */
+async function stopN8n(instance, { keepFolder = false } = {}) {
+	if (!instance) return;
+	await instance.stop();
+	live.delete(instance);
+	if (keepFolder || instance.failed) {
+		log(`kept ${instance.userFolder} for inspection`);
+	} else {
+		fs.rmSync(instance.userFolder, { recursive: true, force: true });
+	}
+}
+
+/**
+ * Wraps a test body: on failure prints the end of n8n's log (and marks the instance so its
+ * folder is kept), then rethrows.
+ */
+function printLogsOnFailure(getInstance, fn) {
+	return async (...args) => {
+		try {
+			await fn(...args);
+		} catch (error) {
+			const instance = getInstance();
+			if (instance) {
+				instance.failed = true;
+				process.stderr.write(`\n${instance.logTail(LOG_TAIL_LINES)}\n`);
+			}
+			throw error;
+		}
+	};
+}
+
+/** A client for the shipped mission webhooks of one instance. */
+function missionClient(instance) {
+	const secretHeaders = { [runtime.WEBHOOK_SECRET_HEADER]: instance.webhookSecret };
+	const url = (p) => `${instance.baseUrl}/webhook/${p}`;
+	return {
+		secretHeaders,
+		generate(body, { headers = secretHeaders, path: hookPath = 'missions/generate' } = {}) {
+			return runtime.request(url(hookPath), { method: 'POST', headers, body });
+		},
+		status(jobId, { headers = secretHeaders } = {}) {
+			const query = jobId === undefined ? '' : `?jobId=${encodeURIComponent(jobId)}`;
+			return runtime.request(url(`missions/status${query}`), { headers });
+		},
+		/** Polls status until the job finishes; returns every distinct snapshot seen. */
+		async waitForJob(jobId, { timeoutMs = 120_000, intervalMs = 100 } = {}) {
+			const deadline = Date.now() + timeoutMs;
+			const seen = [];
+			while (Date.now() < deadline) {
+				const res = await this.status(jobId);
+				if (res.status !== 200) throw new Error(`status of ${jobId}: HTTP ${res.status} ${res.text}`);
+				const snapshot = res.json;
+				const last = seen[seen.length - 1];
+				if (!last || last.state !== snapshot.state || last.current !== snapshot.current || last.message !== snapshot.message) {
+					seen.push(snapshot);
+				}
+				if (snapshot.state === 'succeeded' || snapshot.state === 'failed') return { final: snapshot, seen };
+				await new Promise((resolve) => setTimeout(resolve, intervalMs));
+			}
+			throw new Error(`job ${jobId} did not finish within ${timeoutMs} ms; last: ${JSON.stringify(seen[seen.length - 1])}`);
+		},
+	};
+}
+
+function percentile(sorted, p) {
+	if (sorted.length === 0) return NaN;
+	const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
+	return sorted[Math.max(0, index)];
+}
+
+module.exports = { runtime, startN8n, stopN8n, printLogsOnFailure, missionClient, percentile, killAll };
