@@ -179,23 +179,17 @@ class N8nInstance {
 			},
 		];
 		const { gemini, tts } = this.options;
-		if (gemini?.apiKey) {
+		for (const [credential, given, defaultHost] of [
+			[CREDENTIALS.gemini, gemini, 'https://generativelanguage.googleapis.com'],
+			[CREDENTIALS.tts, tts, 'https://texttospeech.googleapis.com'],
+		]) {
+			if (!given?.apiKey) continue;
 			list.push({
-				...CREDENTIALS.gemini,
+				...credential,
 				data: {
-					apiKey: gemini.apiKey,
-					host: gemini.host || 'https://generativelanguage.googleapis.com',
-					requestsPerMinute: Number(gemini.requestsPerMinute ?? 0),
-				},
-			});
-		}
-		if (tts?.apiKey) {
-			list.push({
-				...CREDENTIALS.tts,
-				data: {
-					apiKey: tts.apiKey,
-					host: tts.host || 'https://texttospeech.googleapis.com',
-					requestsPerMinute: Number(tts.requestsPerMinute ?? 0),
+					apiKey: given.apiKey,
+					host: given.host || defaultHost,
+					requestsPerMinute: Number(given.requestsPerMinute ?? 0),
 				},
 			});
 		}

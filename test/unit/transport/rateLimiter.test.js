@@ -12,14 +12,7 @@ const { CancelledError } = require('../../../nodes/shared/transport/retry');
 // Timers may fire a millisecond or two late, never meaningfully early.
 const TIMER_SLACK_MS = 2;
 
-async function rejectionOf(promise) {
-	try {
-		await promise;
-	} catch (error) {
-		return error;
-	}
-	throw new Error('expected a rejection');
-}
+const { rejectionOf } = require('../../support/assertions');
 
 /** Every run of limit+1 consecutive grants must span at least one window. */
 function expectSlidingWindowRespected(times, limit, windowMs) {

@@ -35,14 +35,7 @@ function failingFn(makeError = (attempt) => new Error(`fail ${attempt}`)) {
 	return { fn, errors };
 }
 
-async function rejectionOf(promise) {
-	try {
-		await promise;
-	} catch (error) {
-		return error;
-	}
-	throw new Error('expected a rejection');
-}
+const { rejectionOf } = require('../../support/assertions');
 
 beforeEach(() => {
 	sleep.mockClear();
