@@ -22,12 +22,30 @@ const CREDENTIAL_NAME = 'Gemini API';
 /** Identical requests in flight at the same time in this n8n process share one generation. */
 const inFlight = new SingleFlight<GenerationResult, ProgressEvent>();
 
-async function optionalCredential(ctx: IExecuteFunctions, itemIndex: number): Promise<ResolvedCredential | undefined> {
-	// The credential is optional by design: without one the node still delivers templates.
-	const credentials = ctx.getNode().credentials ?? {};
-	if (!credentials.geminiApi) return undefined;
-	const credential = await resolveCredential(ctx, 'geminiApi', itemIndex);
-	return credential.secrets.length > 0 ? credential : undefined;
+const NO_CREDENTIAL = 'No Gemini credential is set, so only templates were used';
+
+/**
+ * The credential is optional by design: without one the node still delivers templates. A
+ * credential that is selected but cannot be loaded (deleted, not shared, an imported workflow
+ * whose credential was never picked) is treated the same way, and the report says why.
+ */
+async function optionalCredential(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+): Promise<{ credential?: ResolvedCredential; reason?: string }> {
+	const selected = ctx.getNode().credentials?.geminiApi;
+	if (!selected || (!selected.id && !selected.name)) return { reason: NO_CREDENTIAL };
+	const loaded = await resolveCredential(ctx, 'geminiApi', itemIndex).then(
+		(credential) => ({ credential }),
+		(error: unknown) => ({ error }),
+	);
+	if ('error' in loaded) {
+		const message = loaded.error instanceof Error ? loaded.error.message : String(loaded.error);
+		return { reason: `The Gemini credential "${selected.name}" could not be loaded (${message}), so only templates were used` };
+	}
+	return loaded.credential.secrets.length > 0
+		? { credential: loaded.credential }
+		: { reason: 'The Gemini credential has no API key, so only templates were used' };
 }
 
 function flightKey(parameters: ItemParameters, credential: ResolvedCredential | undefined): string {
@@ -52,7 +70,7 @@ async function generateForItem(
 ): Promise<ItemOutcome> {
 	const parameters = readItemParameters(ctx, itemIndex);
 	const { request } = parameters;
-	const credential = await optionalCredential(ctx, itemIndex);
+	const { credential, reason: noAiReason } = await optionalCredential(ctx, itemIndex);
 	if (!credential && !hasTemplatesForLocale(request.locale, request.customTemplates)) {
 		throw new NodeOperationError(ctx.getNode(), `No templates exist for language "${request.locale}" and no Gemini credential is set`, {
 			itemIndex,
@@ -79,7 +97,7 @@ async function generateForItem(
 	try {
 		const { value, shared } = await inFlight.run(
 			flightKey(parameters, credential),
-			async (emit) => await generateMissions(request, ai, emit),
+			async (emit) => await generateMissions(request, ai ?? noAiReason ?? NO_CREDENTIAL, emit),
 			(event) => reporter.send(event),
 		);
 		await reporter.flush();

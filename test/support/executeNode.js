@@ -115,7 +115,10 @@ async function executeNode(NodeClass, run) {
 		typeVersion: 1,
 		position: [0, 0],
 		parameters: parametersFor(0),
-		credentials: Object.fromEntries(Object.keys(credentials).map((type) => [type, { id: '1', name: type }])),
+		// What the workflow selected; `run.nodeCredentials` can select one that does not load.
+		credentials:
+			run.nodeCredentials ||
+			Object.fromEntries(Object.keys(credentials).map((type) => [type, { id: '1', name: type }])),
 	};
 	const logger = Object.fromEntries(
 		['debug', 'info', 'warn', 'error'].map((level) => [level, (message, meta) => logs.push({ level, message, meta })]),

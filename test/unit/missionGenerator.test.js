@@ -205,6 +205,16 @@ describe('resilience and fallback', () => {
 		expect(httpCalls).toHaveLength(0);
 	});
 
+	test('a selected credential that cannot be loaded: templates, and the report says why', async () => {
+		const { output } = await executeNode(MissionGenerator, {
+			parameters: { tier: 'ADVANCED', count: 30, locale: 'en' },
+			nodeCredentials: { geminiApi: { id: '42', name: 'Deleted Gemini account' } },
+		});
+		const [missions, [report]] = output;
+		expect(missions.length).toBe(templateTitles('en', 'ADVANCED').length);
+		expect(report.json.fallbackReason).toMatch(/"Deleted Gemini account" could not be loaded/);
+	});
+
 	test('API failing for good (401-like): templates delivered, fallback reported, key never shown', async () => {
 		const { output } = await executeNode(MissionGenerator, {
 			parameters: { tier: 'BEGINNER', count: 40, locale: 'pt-BR' },

@@ -25,16 +25,17 @@ function describeError(error: unknown, ai: AiDependencies): string {
 
 /**
  * One generation request: templates first, AI only for the remainder, then the report.
- * `ai` is undefined when no Gemini credential is set; the request is then filled from templates
+ * Without AI (`ai` is then the reason, e.g. no credential) the request is filled from templates
  * and the report says so.
  */
 export async function generateMissions(
 	request: GenerationRequest,
-	ai: AiDependencies | undefined,
+	aiOrReason: AiDependencies | string,
 	emit: (event: ProgressEvent) => void,
 	random: () => number = Math.random,
 ): Promise<GenerationResult> {
 	const startedAt = Date.now();
+	const ai = typeof aiOrReason === 'string' ? undefined : aiOrReason;
 	const registry = new DuplicateRegistry(request.thresholds, request.existing);
 	const templates = templatesFor(request.tier, request.locale, request.customTemplates);
 	const phase1 = runTemplatePhase(templates, request.count, request.tier, request.locale, registry, random);
@@ -48,8 +49,8 @@ export async function generateMissions(
 	let fallbackReason: string | null = null;
 	let aiResult;
 	const remaining = request.count - missions.length;
-	if (remaining > 0 && !ai) {
-		fallbackReason = 'No Gemini credential is set, so only templates were used';
+	if (remaining > 0 && typeof aiOrReason === 'string') {
+		fallbackReason = aiOrReason;
 	} else if (remaining > 0 && ai) {
 		aiResult = await runAiPhase(remaining, request, registry, ai, (acceptedSoFar, message) =>
 			emit({
