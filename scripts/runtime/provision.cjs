@@ -107,9 +107,19 @@ async function ensureInstalled({ dir, label, packageJson, prepare, paths, log })
 }
 
 function npmEnv(paths) {
+	// Under `npm run provision` / `npm start`, npm exports this project's config to children as
+	// npm_config_* variables, including ignore-scripts=true from our .npmrc, which would turn the
+	// sqlite3 rebuild into a silent no-op. The runtime's installs use their own settings only.
+	const inherited = Object.fromEntries(
+		Object.keys(process.env)
+			.filter((name) => /^npm_config_/i.test(name))
+			.map((name) => [name, undefined]),
+	);
 	// Native addons (sqlite3) must be compiled against the pinned Node's headers, not the
 	// system Node's (the machine's npm config may point nodedir at /usr).
 	return {
+		...inherited,
+		npm_config_ignore_scripts: 'false',
 		npm_config_nodedir: paths.nodeHome,
 		npm_config_update_notifier: 'false',
 		npm_config_fund: 'false',
