@@ -1,11 +1,8 @@
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { DEFAULT_GEMINI_MODEL } from '../shared/gemini/generate';
-import { DEFAULT_CALL_TIMEOUT_MS, DEFAULT_ITEM_DEADLINE_MS } from '../shared/transport/deadline';
-import { DEFAULT_RETRY_POLICY } from '../shared/transport/retry';
-import { DEFAULT_THEMES } from './description';
-import { DEFAULT_THRESHOLDS } from './engine/duplicates';
+import { DEFAULT_THEMES, missionGeneratorProperties } from './description';
 import type { GenerationRequest, ThemeSpec } from './engine/types';
 import { parseCustomTemplates, parseExistingMissions } from './engine/validate';
 
@@ -42,9 +39,17 @@ function readPath(source: IDataObject, path: string): unknown {
 	return current;
 }
 
-function numberOption(options: IDataObject, name: string, fallback: number): number {
+/** Option defaults come from the node description, so the UI and the code cannot disagree. */
+const OPTION_DEFAULTS: Record<string, unknown> = Object.fromEntries(
+	((missionGeneratorProperties.find((property) => property.name === 'options')?.options ?? []) as INodeProperties[]).map(
+		(option) => [option.name, option.default],
+	),
+);
+
+function numberOption(options: IDataObject, name: string): number {
 	const value = options[name];
-	return typeof value === 'number' && Number.isFinite(value) ? value : fallback;
+	if (typeof value === 'number' && Number.isFinite(value)) return value;
+	return Number(OPTION_DEFAULTS[name]);
 }
 
 function readThemes(options: IDataObject): ThemeSpec[] {
@@ -140,28 +145,28 @@ export function readItemParameters(ctx: IExecuteFunctions, itemIndex: number): I
 			existing: existing.value,
 			customTemplates: custom.value,
 			thresholds: {
-				titleExact: numberOption(options, 'titleExactSimilarity', DEFAULT_THRESHOLDS.titleExact),
-				titleHigh: numberOption(options, 'titleHighSimilarity', DEFAULT_THRESHOLDS.titleHigh),
-				description: numberOption(options, 'descriptionSimilarity', DEFAULT_THRESHOLDS.description),
+				titleExact: numberOption(options, 'titleExactSimilarity'),
+				titleHigh: numberOption(options, 'titleHighSimilarity'),
+				description: numberOption(options, 'descriptionSimilarity'),
 			},
-			minimumMissions: numberOption(options, 'minimumMissions', 1),
+			minimumMissions: numberOption(options, 'minimumMissions'),
 			ai: {
 				model,
-				batchSize: numberOption(options, 'batchSize', 4),
-				temperature: numberOption(options, 'temperature', 0.8),
-				topP: numberOption(options, 'topP', 0.9),
-				maxOutputTokens: numberOption(options, 'maxOutputTokens', 800),
-				maxRefillRounds: numberOption(options, 'maxRefillRounds', 3),
-				headroom: numberOption(options, 'headroomPercent', 50) / PERCENT,
+				batchSize: numberOption(options, 'batchSize'),
+				temperature: numberOption(options, 'temperature'),
+				topP: numberOption(options, 'topP'),
+				maxOutputTokens: numberOption(options, 'maxOutputTokens'),
+				maxRefillRounds: numberOption(options, 'maxRefillRounds'),
+				headroom: numberOption(options, 'headroomPercent') / PERCENT,
 				themes: readThemes(options),
 			},
 		},
 		progressUrl,
 		jobId: String(ctx.getNodeParameter('jobId', itemIndex, '') ?? '').trim(),
-		maxAttempts: numberOption(options, 'maxAttempts', DEFAULT_RETRY_POLICY.maxAttempts),
-		callTimeoutMs: numberOption(options, 'callTimeoutSeconds', DEFAULT_CALL_TIMEOUT_MS / MS_PER_SECOND) * MS_PER_SECOND,
+		maxAttempts: numberOption(options, 'maxAttempts'),
+		callTimeoutMs: numberOption(options, 'callTimeoutSeconds') * MS_PER_SECOND,
 		itemDeadlineMs:
-			numberOption(options, 'itemDeadlineSeconds', DEFAULT_ITEM_DEADLINE_MS / MS_PER_SECOND) * MS_PER_SECOND,
+			numberOption(options, 'itemDeadlineSeconds') * MS_PER_SECOND,
 	};
 }
 
@@ -169,7 +174,7 @@ export function readItemParameters(ctx: IExecuteFunctions, itemIndex: number): I
 export function readExecutionParameters(ctx: IExecuteFunctions): ExecutionParameters {
 	const options = ctx.getNodeParameter('options', 0, {}) as IDataObject;
 	return {
-		parallelCalls: numberOption(options, 'parallelCalls', 3),
-		parallelItems: numberOption(options, 'parallelItems', 10),
+		parallelCalls: numberOption(options, 'parallelCalls'),
+		parallelItems: numberOption(options, 'parallelItems'),
 	};
 }

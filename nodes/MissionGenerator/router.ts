@@ -7,6 +7,7 @@ import { mapWithConcurrency } from '../shared/transport/concurrency';
 import { resolveCredential, toNodeError } from '../shared/transport/request';
 import type { ResolvedCredential } from '../shared/transport/request';
 import { newAccounting } from '../shared/transport/resilientCall';
+import { DEFAULT_RETRY_POLICY } from '../shared/transport/retry';
 import { Semaphore } from '../shared/transport/semaphore';
 import { SingleFlight } from '../shared/transport/singleFlight';
 import { generateMissions } from './engine/generate';
@@ -72,9 +73,9 @@ async function generateForItem(
 	const { request } = parameters;
 	const { credential, reason: noAiReason } = await optionalCredential(ctx, itemIndex);
 	if (!credential && !hasTemplatesForLocale(request.locale, request.customTemplates)) {
-		throw new NodeOperationError(ctx.getNode(), `No templates exist for language "${request.locale}" and no Gemini credential is set`, {
+		throw new NodeOperationError(ctx.getNode(), `No templates exist for language "${request.locale}" and Gemini cannot be used`, {
 			itemIndex,
-			description: 'Use pt-BR or en, add Custom Templates for this language, or select a Gemini API credential.',
+			description: `${noAiReason ?? NO_CREDENTIAL}. Use pt-BR or en, add Custom Templates for this language, or select a working Gemini API credential.`,
 		});
 	}
 	const jobId = parameters.jobId || randomUUID();
@@ -87,7 +88,7 @@ async function generateForItem(
 				accounting,
 				settings: {
 					slots: calls,
-					retry: { maxAttempts: parameters.maxAttempts, baseDelayMs: 500, maxDelayMs: 8000 },
+					retry: { ...DEFAULT_RETRY_POLICY, maxAttempts: parameters.maxAttempts },
 					callTimeoutMs: parameters.callTimeoutMs,
 					deadlineAt: Date.now() + parameters.itemDeadlineMs,
 					retryInvalidOutput: true,

@@ -242,6 +242,27 @@ describe('resilience and fallback', () => {
 	});
 });
 
+test('the option defaults shown in the editor are the shared core defaults the code documents', () => {
+	const { missionGeneratorProperties } = require('../../nodes/MissionGenerator/description');
+	const { DEFAULT_RETRY_POLICY } = require('../../nodes/shared/transport/retry');
+	const { DEFAULT_CALL_TIMEOUT_MS, DEFAULT_ITEM_DEADLINE_MS } = require('../../nodes/shared/transport/deadline');
+	const options = Object.fromEntries(missionGeneratorProperties.find((p) => p.name === 'options').options.map((o) => [o.name, o.default]));
+	expect(options).toMatchObject({
+		titleExactSimilarity: DEFAULT_THRESHOLDS.titleExact,
+		titleHighSimilarity: DEFAULT_THRESHOLDS.titleHigh,
+		descriptionSimilarity: DEFAULT_THRESHOLDS.description,
+		maxAttempts: DEFAULT_RETRY_POLICY.maxAttempts,
+		callTimeoutSeconds: DEFAULT_CALL_TIMEOUT_MS / 1000,
+		itemDeadlineSeconds: DEFAULT_ITEM_DEADLINE_MS / 1000,
+		// the seed's generation settings
+		temperature: 0.8,
+		topP: 0.9,
+		maxOutputTokens: 800,
+		batchSize: 4,
+		parallelCalls: 3,
+	});
+});
+
 describe('model list', () => {
 	test('the Model picker lists generative models from the API, filtered, without TTS or embedding models', async () => {
 		const { result } = await executeNode(MissionGenerator, { parameters: {}, credentials: gemini(), method: ['listSearch', 'searchGenerativeModels'], args: ['flash'] });
@@ -263,7 +284,7 @@ describe('bad parameters name the parameter and what is allowed', () => {
 	const cases = [
 		[{ count: 0 }, /Number of Missions must be a whole number from 1 to 200/],
 		[{ count: 10000 }, /Number of Missions must be a whole number from 1 to 200/],
-		[{ locale: 'fr' }, /No templates exist for language "fr"/],
+		[{ locale: 'fr' }, /No templates exist for language "fr" and Gemini cannot be used/],
 		[{ customTemplates: '[{"title": 3}]' }, /Custom Templates \(JSON\) is not usable/],
 		[{ customTemplates: '{not json' }, /Custom Templates is not valid JSON/],
 		[{ existingMissionsField: 'existing' }, /Existing Missions Field must be an array/],

@@ -14,6 +14,8 @@ import { validateAiMission } from './validate';
 
 /** Later rounds never ask for more than this multiple of what is still missing. */
 const MAX_HEADROOM = 2;
+/** Keeps the headroom formula finite when every offered mission so far was rejected. */
+const MIN_ACCEPT_RATE = 0.01;
 /** Thinking off: missions need no reasoning, and thinking tokens would eat Max Output Tokens. */
 const THINKING_OFF = 0;
 
@@ -142,7 +144,7 @@ export async function runAiPhase(
 		result.rounds++;
 		const missing = needed - result.missions.length;
 		const observed = offered > 0 ? rejected / offered : 0;
-		const headroom = Math.min(MAX_HEADROOM, Math.max(ai.headroom, observed / Math.max(1 - observed, 0.01)));
+		const headroom = Math.min(MAX_HEADROOM, Math.max(ai.headroom, observed / Math.max(1 - observed, MIN_ACCEPT_RATE)));
 		const sizes = splitIntoBatches(Math.ceil(missing * (1 + headroom)), ai.batchSize);
 		const batches = sizes.map((size, index) => ({
 			size,
