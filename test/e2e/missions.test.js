@@ -327,3 +327,24 @@ test(
 	}),
 	180_000,
 );
+
+test(
+	"the Gemini credential's test in the n8n editor lists models through the credential's own header",
+	logged(async () => {
+		const credential = { id: runtime.CREDENTIALS.gemini.id, name: runtime.CREDENTIALS.gemini.name, type: 'geminiApi' };
+		const listCallsBefore = fake.stats().byRoute.listModels || 0;
+		const ok = await n8n.rest.call('POST', '/credentials/test', {
+			credentials: { ...credential, data: { apiKey: 'test-key', host: fake.url, requestsPerMinute: 0 } },
+		});
+		expect(ok.status).toBe('OK');
+		expect(fake.stats().byRoute.listModels).toBe(listCallsBefore + 1);
+		const listRequest = fake.stats().requests.filter((r) => r.route === 'listModels').at(-1);
+		expect(listRequest.headers['x-goog-api-key']).toBe('[redacted]');
+
+		const bad = await n8n.rest.call('POST', '/credentials/test', {
+			credentials: { ...credential, data: { apiKey: 'not-a-valid-key', host: fake.url, requestsPerMinute: 0 } },
+		});
+		expect(bad.status).toBe('Error');
+		expect(bad.message).not.toContain('not-a-valid-key');
+	}),
+);
