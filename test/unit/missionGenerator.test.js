@@ -326,6 +326,17 @@ describe('concurrency, single flight, progress, cancel', () => {
 		expect(fake.stats().maxConcurrencySeen).toBeGreaterThan(1);
 	});
 
+	test('an over-asked batch still waiting for a call slot is dropped once enough missions arrived', async () => {
+		const { output } = await executeNode(MissionGenerator, {
+			parameters: { tier: 'Expert', count: 4, locale: 'en', options: { parallelCalls: 1, batchSize: 4, headroomPercent: 100 } },
+			credentials: gemini(),
+		});
+		expect(output[0]).toHaveLength(4);
+		expect(output[1][0].json.apiCalls).toBe(1);
+		expect(output[1][0].json.failedApi).toBe(0);
+		expect(fake.stats().byRoute.generateContent).toBe(1);
+	});
+
 	test('identical concurrent requests share one generation (single flight)', async () => {
 		fake.configure({ latencyMs: 80 });
 		const run = () =>

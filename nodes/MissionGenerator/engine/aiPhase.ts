@@ -5,7 +5,7 @@ import { remainingMs } from '../../shared/transport/deadline';
 import { InvalidOutputError } from '../../shared/transport/request';
 import type { RequestContext, ResolvedCredential } from '../../shared/transport/request';
 import type { CallAccounting, ResilienceSettings } from '../../shared/transport/resilientCall';
-import { cancelSignalOf } from '../../shared/transport/resilientCall';
+import { cancelSignalOf, CallNotNeededError } from '../../shared/transport/resilientCall';
 import type { DuplicateRegistry } from './duplicates';
 import { batchPrompt, missionBatchSchema, systemInstruction } from './prompt';
 import { makeMission } from './templatePhase';
@@ -86,8 +86,6 @@ export async function runAiPhase(
 	let rejected = 0;
 
 	const runBatch = async (batch: Batch): Promise<void> => {
-		// Rounds over-ask on purpose; a batch that would only add surplus is not sent.
-		if (result.missions.length >= needed) return;
 		const prompt = batchPrompt({ count: batch.size, tier, theme: batch.theme, knownTitles: registry.titles() });
 		const outcome = await generateStructured(
 			deps.ctx,
@@ -103,12 +101,14 @@ export async function runAiPhase(
 				thinkingBudget: /flash/i.test(ai.model) ? THINKING_OFF : undefined,
 			},
 			toArray,
-			deps.settings,
+			// Rounds over-ask; once enough missions arrived, a batch still waiting for a slot is dropped.
+			{ ...deps.settings, stillWanted: () => result.missions.length < needed },
 			deps.accounting,
 		).then(
 				(answer) => ({ ok: true as const, answer }),
 				(error: unknown) => ({ ok: false as const, error }),
 			);
+		if (!outcome.ok && outcome.error instanceof CallNotNeededError) return;
 		if (!outcome.ok) {
 			if (outcome.error instanceof InvalidOutputError) result.failedValidation += batch.size;
 			else result.failedApi += batch.size;

@@ -240,7 +240,11 @@ export function isNetworkError(error: unknown): boolean {
 
 /** Which failures are worth another attempt; see issue #2 for the rules. */
 export function classifyFailure(error: unknown, retryInvalidOutput: boolean): RetryDecision {
-	if (error instanceof CancelledError || error instanceof DeadlineExceededError) {
+	if (
+		error instanceof CancelledError ||
+		error instanceof DeadlineExceededError ||
+		(error instanceof Error && error.name === 'CallNotNeededError')
+	) {
 		return { retry: false };
 	}
 	if (error instanceof GoogleHttpError) {

@@ -1,4 +1,5 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
 
 import { callTimeoutMs, linkedAbortSignal } from './deadline';
 import { credentialKey, getSharedRateLimiter } from './rateLimiter';
@@ -16,6 +17,13 @@ export interface ResilienceSettings {
 	retryInvalidOutput: boolean;
 	/** Caps attempts in flight across everything sharing it; a call waiting to retry holds no slot. */
 	slots?: Semaphore;
+	/** Asked once a slot is free: false means the answer is no longer needed, so nothing is sent. */
+	stillWanted?: () => boolean;
+}
+
+/** The call was dropped before sending because its answer was no longer needed. Not a failure. */
+export class CallNotNeededError extends Error {
+	name = 'CallNotNeededError';
 }
 
 /** What a node reports about its calls: surfaced in metrics, never secrets. */
@@ -59,6 +67,12 @@ export async function resilientCall<T>(
 			: undefined;
 
 	const attempt = async (): Promise<T> => {
+		if (settings.stillWanted) {
+			// One macrotask first: the call that just freed this slot finishes handling its answer
+			// (all microtasks) before we decide whether ours is still needed.
+			await sleep(0, cancelSignal);
+			if (!settings.stillWanted()) throw new CallNotNeededError('no longer needed');
+		}
 		await limiter?.acquire(cancelSignal, settings.deadlineAt);
 		const timeoutMs = callTimeoutMs(settings.callTimeoutMs, settings.deadlineAt);
 		const linked = linkedAbortSignal(cancelSignal, AbortSignal.timeout(Math.max(1, timeoutMs)));
