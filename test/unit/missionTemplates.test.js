@@ -6,6 +6,7 @@ const {
 	MISSION_TYPES,
 	XP_RANGE_BY_TIER,
 } = require('../../nodes/MissionGenerator/templates');
+const { characterSimilarity } = require('../../nodes/shared/text/similarity');
 
 const MIN_PER_TIER = 24;
 const MIN_PER_THEME_PER_TIER = 4;
@@ -13,34 +14,8 @@ const MAX_TITLE_SIMILARITY = 0.85;
 const TITLE_LENGTH = { min: 3, max: 60 };
 const DESCRIPTION_LENGTH = { min: 20, max: 200 };
 
-function levenshtein(a, b) {
-	let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-	for (let i = 1; i <= a.length; i++) {
-		const current = [i];
-		for (let j = 1; j <= b.length; j++) {
-			const substitution = previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1);
-			current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, substitution);
-		}
-		previous = current;
-	}
-	return previous[b.length];
-}
-
-function normalise(text) {
-	return text
-		.normalize('NFD')
-		.replace(/[\u0300-\u036f]/g, '')
-		.toLowerCase()
-		.replace(/\s+/g, ' ')
-		.trim();
-}
-
-function similarity(a, b) {
-	const x = normalise(a);
-	const y = normalise(b);
-	const longest = Math.max(x.length, y.length);
-	return longest === 0 ? 1 : 1 - levenshtein(x, y) / longest;
-}
+// Same measure the node uses for titles: edit distance on case- and accent-folded text.
+const similarity = characterSimilarity;
 
 function instantiate(text, target) {
 	return text.split('{target}').join(String(target));
@@ -48,7 +23,7 @@ function instantiate(text, target) {
 
 describe('similarity helper', () => {
 	it('measures edit distance and ignores case and accents', () => {
-		expect(levenshtein('kitten', 'sitting')).toBe(3);
+		expect(similarity('kitten', 'sitting')).toBeCloseTo(1 - 3 / 7, 10);
 		expect(similarity('Orçamento', 'ORCAMENTO')).toBe(1);
 		expect(similarity('Seu Primeiro Orçamento', 'Meu Primeiro Orçamento')).toBeGreaterThanOrEqual(
 			MAX_TITLE_SIMILARITY,
