@@ -4,12 +4,10 @@ import { normalizeText } from '../../shared/text/normalize';
 import { BUILT_IN_TEMPLATES } from '../templates';
 import type { MissionTemplate } from '../templates/types';
 import type { DuplicateRegistry } from './duplicates';
-import type { Mission, MissionSource } from './types';
+import type { CustomTemplate, Mission, MissionSource } from './types';
 
 const ID_LENGTH = 16;
 const PLACEHOLDER = /\{(target|count)\}/g;
-
-export type CustomTemplate = MissionTemplate & { locale?: string; anyTier?: boolean };
 
 /** Stable across runs: the same normalised title and description always give the same id. */
 export function missionId(title: string, description: string): string {

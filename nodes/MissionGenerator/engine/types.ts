@@ -20,6 +20,9 @@ export interface ExistingMission {
 	description: string;
 }
 
+/** A user's template: `locale` unset means any locale, `anyTier` when no tier was given. */
+export type CustomTemplate = MissionTemplate & { locale?: string; anyTier?: boolean };
+
 export interface ThemeSpec {
 	name: MissionTheme | string;
 	focus: string;
@@ -51,7 +54,7 @@ export interface GenerationRequest {
 	count: number;
 	locale: string;
 	existing: ExistingMission[];
-	customTemplates: MissionTemplate[];
+	customTemplates: CustomTemplate[];
 	thresholds: SimilarityThresholds;
 	minimumMissions: number;
 	ai: AiSettings;

@@ -1,6 +1,6 @@
-import { MISSION_THEMES, MISSION_TIERS, MISSION_TYPES, XP_RANGE_BY_TIER } from '../templates/types';
-import type { MissionTemplate, MissionTheme, MissionTier, MissionType } from '../templates/types';
-import type { ExistingMission } from './types';
+import { MISSION_TIERS, MISSION_TYPES, XP_RANGE_BY_TIER } from '../templates/types';
+import type { MissionTheme, MissionTier, MissionType } from '../templates/types';
+import type { CustomTemplate, ExistingMission } from './types';
 
 export const TITLE_LENGTH = { min: 3, max: 80 };
 export const DESCRIPTION_LENGTH = { min: 10, max: 400 };
@@ -85,9 +85,9 @@ function readRange(value: unknown, single: unknown): [number, number] | undefine
  */
 export function parseCustomTemplates(
 	value: unknown,
-): Check<Array<MissionTemplate & { locale?: string; anyTier?: boolean }>> {
+): Check<CustomTemplate[]> {
 	if (!Array.isArray(value)) return { ok: false, reason: 'must be a JSON array of templates' };
-	const templates: Array<MissionTemplate & { locale?: string; anyTier?: boolean }> = [];
+	const templates: CustomTemplate[] = [];
 	for (const [index, raw] of value.entries()) {
 		const where = `template ${index + 1}`;
 		if (!isRecord(raw)) return { ok: false, reason: `${where} is not an object` };
@@ -143,5 +143,3 @@ export function parseExistingMissions(value: unknown): Check<ExistingMission[]> 
 	}
 	return { ok: true, value: missions };
 }
-
-export const KNOWN_THEMES: readonly string[] = MISSION_THEMES;

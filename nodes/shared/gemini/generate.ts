@@ -120,18 +120,6 @@ async function generateOnce(
 	return result;
 }
 
-export async function generateText(
-	ctx: RequestContext,
-	credential: ResolvedCredential,
-	request: GenerateRequest,
-	settings: ResilienceSettings,
-	accounting: CallAccounting,
-): Promise<GenerateResult> {
-	return await resilientCall(ctx, credential, settings, accounting, async (timeoutMs, signal) =>
-		await generateOnce(ctx, credential, request, accounting, timeoutMs, signal),
-	);
-}
-
 export type Validation<T> = { ok: true; value: T } | { ok: false; reason: string };
 
 /**
