@@ -3,6 +3,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { failedItem } from '../shared/node/items';
 import { mapWithConcurrency } from '../shared/transport/concurrency';
 import { resolveCredential, toNodeError } from '../shared/transport/request';
 import type { ResolvedCredential } from '../shared/transport/request';
@@ -154,19 +155,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			reports.push({ json: report, pairedItem });
 			continue;
 		}
-		const error =
-			outcome.reason instanceof Error
-				? outcome.reason
-				: new NodeOperationError(this.getNode(), String(outcome.reason), { itemIndex });
-		if (!this.continueOnFail()) {
-			if (error instanceof NodeOperationError) throw error;
-			throw toNodeError(this, error, itemIndex, [], CREDENTIAL_NAME);
-		}
-		const description = (error as { description?: unknown }).description;
-		reports.push({
-			json: { error: { message: error.message, description: typeof description === 'string' ? description : null } },
-			pairedItem,
-		});
+		reports.push(failedItem(this, outcome.reason, itemIndex, CREDENTIAL_NAME));
 	}
 	return [missions, reports];
 }

@@ -1,3 +1,4 @@
+import { callReport, round2 } from '../../shared/node/report';
 import { toNodeError } from '../../shared/transport/request';
 import type { AiDependencies } from './aiPhase';
 import { runAiPhase } from './aiPhase';
@@ -5,17 +6,11 @@ import { DuplicateRegistry } from './duplicates';
 import { runTemplatePhase, templatesFor } from './templatePhase';
 import type { GenerationReport, GenerationRequest, Mission, ProgressEvent } from './types';
 
-const MS_PER_SECOND = 1000;
 const PERCENT = 100;
-const DECIMALS = 100;
 
 export interface GenerationResult {
 	missions: Mission[];
 	report: GenerationReport;
-}
-
-function round2(value: number): number {
-	return Math.round(value * DECIMALS) / DECIMALS;
 }
 
 /** The same words the user would see had the item failed, secrets removed. */
@@ -65,30 +60,20 @@ export async function generateMissions(
 		}
 	}
 
-	const durationSeconds = (Date.now() - startedAt) / MS_PER_SECOND;
 	const fromAi = aiResult?.missions.length ?? 0;
-	const accounting = ai?.accounting;
-	const latencies = accounting?.latenciesMs ?? [];
+	const calls = callReport(ai?.accounting, { startedAt, fallbackReason });
 	const report: GenerationReport = {
 		totalRequested: request.count,
 		totalCreated: missions.length,
 		successRate: round2((missions.length / request.count) * PERCENT),
-		durationSeconds: round2(durationSeconds),
 		fromTemplates: phase1.missions.length,
 		fromAi,
 		failedDuplicates: aiResult?.failedDuplicates ?? 0,
 		failedValidation: aiResult?.failedValidation ?? 0,
 		failedApi: aiResult?.failedApi ?? 0,
-		avgTimePerMission: missions.length > 0 ? round2(durationSeconds / missions.length) : 0,
-		apiCalls: accounting?.calls ?? 0,
-		retries: accounting?.retries ?? 0,
-		promptTokens: accounting?.promptTokens ?? 0,
-		outputTokens: accounting?.outputTokens ?? 0,
+		avgTimePerMission: missions.length > 0 ? round2(calls.durationSeconds / missions.length) : 0,
 		aiRounds: aiResult?.rounds ?? 0,
-		avgCallLatencyMs: latencies.length > 0 ? Math.round(latencies.reduce((a, b) => a + b, 0) / latencies.length) : 0,
-		maxCallLatencyMs: latencies.length > 0 ? Math.max(...latencies) : 0,
-		fallbackUsed: fallbackReason !== null,
-		fallbackReason,
+		...calls,
 	};
 	emit({
 		current: missions.length,

@@ -1,3 +1,4 @@
+import type { CallReport } from '../../shared/node/report';
 import type { MissionTemplate, MissionTheme, MissionType } from '../templates/types';
 
 export type MissionSource = 'template' | 'ai';
@@ -60,26 +61,18 @@ export interface GenerationRequest {
 	ai: AiSettings;
 }
 
-export interface GenerationReport {
+/** The mission-specific counts; the call counts come from the shared report shape. */
+export interface GenerationReport extends CallReport {
 	totalRequested: number;
 	totalCreated: number;
 	successRate: number;
-	durationSeconds: number;
 	fromTemplates: number;
 	fromAi: number;
 	failedDuplicates: number;
 	failedValidation: number;
 	failedApi: number;
 	avgTimePerMission: number;
-	apiCalls: number;
-	retries: number;
-	promptTokens: number;
-	outputTokens: number;
 	aiRounds: number;
-	avgCallLatencyMs: number;
-	maxCallLatencyMs: number;
-	fallbackUsed: boolean;
-	fallbackReason: string | null;
 }
 
 export interface ProgressEvent {

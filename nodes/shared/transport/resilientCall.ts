@@ -34,10 +34,23 @@ export interface CallAccounting {
 	promptTokens: number;
 	outputTokens: number;
 	latenciesMs: number[];
+	/** Backup requests sent because an attempt ran far past its usual latency. */
+	hedges: number;
+	/** Backup requests whose answer arrived first. */
+	hedgeWins: number;
 }
 
 export function newAccounting(): CallAccounting {
-	return { calls: 0, retries: 0, failedCalls: 0, promptTokens: 0, outputTokens: 0, latenciesMs: [] };
+	return {
+		calls: 0,
+		retries: 0,
+		failedCalls: 0,
+		promptTokens: 0,
+		outputTokens: 0,
+		latenciesMs: [],
+		hedges: 0,
+		hedgeWins: 0,
+	};
 }
 
 export function cancelSignalOf(ctx: RequestContext): AbortSignal | undefined {

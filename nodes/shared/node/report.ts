@@ -1,0 +1,60 @@
+import type { CallAccounting } from '../transport/resilientCall';
+
+/**
+ * The part of every node's Report output that describes its calls, in one shape across nodes:
+ * a reader who knows the Mission Generator's report reads the Content Adapter's the same way.
+ */
+export interface CallReport {
+	apiCalls: number;
+	retries: number;
+	failedCalls: number;
+	promptTokens: number;
+	outputTokens: number;
+	avgCallLatencyMs: number;
+	maxCallLatencyMs: number;
+	hedges: number;
+	hedgeWins: number;
+	cacheHits: number;
+	durationSeconds: number;
+	fallbackUsed: boolean;
+	fallbackReason: string | null;
+}
+
+export interface CallReportExtras {
+	/** Epoch ms when the work of the item began. */
+	startedAt: number;
+	cacheHits?: number;
+	/** Why a fallback (templates, rules, cached answer) was used; null or absent when none was. */
+	fallbackReason?: string | null;
+	now?: number;
+}
+
+const MS_PER_SECOND = 1000;
+const DECIMALS = 100;
+
+export function round2(value: number): number {
+	return Math.round(value * DECIMALS) / DECIMALS;
+}
+
+/** Builds the shared report fields; `accounting` may be absent when no call was possible. */
+export function callReport(accounting: CallAccounting | undefined, extras: CallReportExtras): CallReport {
+	const latencies = accounting?.latenciesMs ?? [];
+	const now = extras.now ?? Date.now();
+	const fallbackReason = extras.fallbackReason ?? null;
+	return {
+		apiCalls: accounting?.calls ?? 0,
+		retries: accounting?.retries ?? 0,
+		failedCalls: accounting?.failedCalls ?? 0,
+		promptTokens: accounting?.promptTokens ?? 0,
+		outputTokens: accounting?.outputTokens ?? 0,
+		avgCallLatencyMs:
+			latencies.length > 0 ? Math.round(latencies.reduce((a, b) => a + b, 0) / latencies.length) : 0,
+		maxCallLatencyMs: latencies.length > 0 ? Math.max(...latencies) : 0,
+		hedges: accounting?.hedges ?? 0,
+		hedgeWins: accounting?.hedgeWins ?? 0,
+		cacheHits: extras.cacheHits ?? 0,
+		durationSeconds: round2((now - extras.startedAt) / MS_PER_SECOND),
+		fallbackUsed: fallbackReason !== null,
+		fallbackReason,
+	};
+}
