@@ -19,6 +19,11 @@ export interface ResilienceSettings {
 	slots?: Semaphore;
 	/** Asked once a slot is free: false means the answer is no longer needed, so nothing is sent. */
 	stillWanted?: () => boolean;
+	/**
+	 * Send one backup request when an attempt runs far past its usual latency (off when false;
+	 * the node option "Hedge Slow Calls"). Needs latency history, so a cold start never hedges.
+	 */
+	hedge?: boolean;
 }
 
 /** The call was dropped before sending because its answer was no longer needed. Not a failure. */

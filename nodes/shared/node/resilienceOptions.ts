@@ -1,0 +1,129 @@
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
+
+import { DEFAULT_CALL_TIMEOUT_MS, DEFAULT_ITEM_DEADLINE_MS } from '../transport/deadline';
+import type { ResilienceSettings } from '../transport/resilientCall';
+import { DEFAULT_RETRY_POLICY, MAX_ATTEMPTS } from '../transport/retry';
+import type { Semaphore } from '../transport/semaphore';
+
+/**
+ * The resilience options every node offers, with the same names, labels and defaults, so an
+ * operator who tuned one node knows the others. A node spreads `resilienceOptionProperties()`
+ * into its Options collection and reads them back with `readResilience`.
+ */
+
+const MS_PER_SECOND = 1000;
+export const DEFAULT_PARALLEL_CALLS = 3;
+export const DEFAULT_PARALLEL_ITEMS = 10;
+const MAX_PARALLEL = 50;
+const MAX_CALL_TIMEOUT_SECONDS = 300;
+const MAX_ITEM_DEADLINE_SECONDS = 3600;
+
+export interface ResilienceDefaults {
+	parallelCalls?: number;
+	parallelItems?: number;
+	callTimeoutSeconds?: number;
+	itemDeadlineSeconds?: number;
+	/** The service's name as the user knows it, used in the option descriptions. */
+	service?: string;
+}
+
+export function resilienceOptionProperties(defaults: ResilienceDefaults = {}): INodeProperties[] {
+	const service = defaults.service ?? 'Gemini';
+	return [
+		{
+			displayName: 'Hedge Slow Calls',
+			name: 'hedgeSlowCalls',
+			type: 'boolean',
+			default: true,
+			description: `Whether to send one backup request when a ${service} call runs far past its usual time, and use whichever answers first (at most about 5% extra calls)`,
+		},
+		{
+			displayName: 'Item Deadline (Seconds)',
+			name: 'itemDeadlineSeconds',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: MAX_ITEM_DEADLINE_SECONDS },
+			default: defaults.itemDeadlineSeconds ?? DEFAULT_ITEM_DEADLINE_MS / MS_PER_SECOND,
+			description: 'Most time one input item may take, all retries and waits included',
+		},
+		{
+			displayName: 'Max Attempts per Call',
+			name: 'maxAttempts',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: MAX_ATTEMPTS },
+			default: DEFAULT_RETRY_POLICY.maxAttempts,
+			description: `Tries for each ${service} call on rate limits, server errors, timeouts or unusable answers (1 to ${MAX_ATTEMPTS})`,
+		},
+		{
+			displayName: 'Parallel Calls',
+			name: 'parallelCalls',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: MAX_PARALLEL },
+			default: defaults.parallelCalls ?? DEFAULT_PARALLEL_CALLS,
+			description: `Most ${service} calls at the same time, across all items of this node`,
+		},
+		{
+			displayName: 'Parallel Items',
+			name: 'parallelItems',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: MAX_PARALLEL },
+			default: defaults.parallelItems ?? DEFAULT_PARALLEL_ITEMS,
+			description: 'Input items worked on at the same time',
+		},
+		{
+			displayName: 'Timeout per Call (Seconds)',
+			name: 'callTimeoutSeconds',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: MAX_CALL_TIMEOUT_SECONDS },
+			default: defaults.callTimeoutSeconds ?? DEFAULT_CALL_TIMEOUT_MS / MS_PER_SECOND,
+			description: `Most time one ${service} call may take before it is retried; never longer than what is left of the item deadline`,
+		},
+	];
+}
+
+export interface ResilienceOptions {
+	maxAttempts: number;
+	callTimeoutMs: number;
+	itemDeadlineMs: number;
+	parallelCalls: number;
+	parallelItems: number;
+	hedge: boolean;
+}
+
+function numberOr(value: unknown, fallback: number): number {
+	return typeof value === 'number' && Number.isFinite(value) ? value : fallback;
+}
+
+/** Reads the shared options from a node's Options collection value, defaults filled in. */
+export function readResilience(options: IDataObject, defaults: ResilienceDefaults = {}): ResilienceOptions {
+	return {
+		maxAttempts: numberOr(options.maxAttempts, DEFAULT_RETRY_POLICY.maxAttempts),
+		callTimeoutMs:
+			numberOr(options.callTimeoutSeconds, defaults.callTimeoutSeconds ?? DEFAULT_CALL_TIMEOUT_MS / MS_PER_SECOND) *
+			MS_PER_SECOND,
+		itemDeadlineMs:
+			numberOr(
+				options.itemDeadlineSeconds,
+				defaults.itemDeadlineSeconds ?? DEFAULT_ITEM_DEADLINE_MS / MS_PER_SECOND,
+			) * MS_PER_SECOND,
+		parallelCalls: numberOr(options.parallelCalls, defaults.parallelCalls ?? DEFAULT_PARALLEL_CALLS),
+		parallelItems: numberOr(options.parallelItems, defaults.parallelItems ?? DEFAULT_PARALLEL_ITEMS),
+		hedge: options.hedgeSlowCalls !== false,
+	};
+}
+
+/** The per-item settings for resilientCall, the item deadline starting now. */
+export function resilienceSettings(
+	options: ResilienceOptions,
+	slots: Semaphore | undefined,
+	retryInvalidOutput = true,
+	now = Date.now(),
+): ResilienceSettings {
+	return {
+		slots,
+		retry: { ...DEFAULT_RETRY_POLICY, maxAttempts: options.maxAttempts },
+		callTimeoutMs: options.callTimeoutMs,
+		deadlineAt: now + options.itemDeadlineMs,
+		retryInvalidOutput,
+		hedge: options.hedge,
+	};
+}
