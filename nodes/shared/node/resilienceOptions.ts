@@ -27,9 +27,16 @@ export interface ResilienceDefaults {
 	service?: string;
 }
 
+/** The options with their defaults; a node may override a default (e.g. a TTS node's cap). */
 export function resilienceOptionProperties(defaults: ResilienceDefaults = {}): INodeProperties[] {
 	const service = defaults.service ?? 'Gemini';
-	return [
+	const overrides: Record<string, number | undefined> = {
+		itemDeadlineSeconds: defaults.itemDeadlineSeconds,
+		parallelCalls: defaults.parallelCalls,
+		parallelItems: defaults.parallelItems,
+		callTimeoutSeconds: defaults.callTimeoutSeconds,
+	};
+	const properties: INodeProperties[] = [
 		{
 			displayName: 'Hedge Slow Calls',
 			name: 'hedgeSlowCalls',
@@ -42,7 +49,7 @@ export function resilienceOptionProperties(defaults: ResilienceDefaults = {}): I
 			name: 'itemDeadlineSeconds',
 			type: 'number',
 			typeOptions: { minValue: 1, maxValue: MAX_ITEM_DEADLINE_SECONDS },
-			default: defaults.itemDeadlineSeconds ?? DEFAULT_ITEM_DEADLINE_MS / MS_PER_SECOND,
+			default: 100,
 			description: 'Most time one input item may take, all retries and waits included',
 		},
 		{
@@ -50,7 +57,7 @@ export function resilienceOptionProperties(defaults: ResilienceDefaults = {}): I
 			name: 'maxAttempts',
 			type: 'number',
 			typeOptions: { minValue: 1, maxValue: MAX_ATTEMPTS },
-			default: DEFAULT_RETRY_POLICY.maxAttempts,
+			default: 3,
 			description: `Tries for each ${service} call on rate limits, server errors, timeouts or unusable answers (1 to ${MAX_ATTEMPTS})`,
 		},
 		{
@@ -58,7 +65,7 @@ export function resilienceOptionProperties(defaults: ResilienceDefaults = {}): I
 			name: 'parallelCalls',
 			type: 'number',
 			typeOptions: { minValue: 1, maxValue: MAX_PARALLEL },
-			default: defaults.parallelCalls ?? DEFAULT_PARALLEL_CALLS,
+			default: 3,
 			description: `Most ${service} calls at the same time, across all items of this node`,
 		},
 		{
@@ -66,7 +73,7 @@ export function resilienceOptionProperties(defaults: ResilienceDefaults = {}): I
 			name: 'parallelItems',
 			type: 'number',
 			typeOptions: { minValue: 1, maxValue: MAX_PARALLEL },
-			default: defaults.parallelItems ?? DEFAULT_PARALLEL_ITEMS,
+			default: 10,
 			description: 'Input items worked on at the same time',
 		},
 		{
@@ -74,10 +81,14 @@ export function resilienceOptionProperties(defaults: ResilienceDefaults = {}): I
 			name: 'callTimeoutSeconds',
 			type: 'number',
 			typeOptions: { minValue: 1, maxValue: MAX_CALL_TIMEOUT_SECONDS },
-			default: defaults.callTimeoutSeconds ?? DEFAULT_CALL_TIMEOUT_MS / MS_PER_SECOND,
+			default: 30,
 			description: `Most time one ${service} call may take before it is retried; never longer than what is left of the item deadline`,
 		},
 	];
+	return properties.map((property) => {
+		const override = overrides[property.name];
+		return override === undefined ? property : { ...property, default: override };
+	});
 }
 
 export interface ResilienceOptions {

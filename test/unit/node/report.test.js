@@ -57,3 +57,34 @@ describe('failedItem: Continue On Fail', () => {
 		expect(thrown.message).toContain('x is not a function');
 	});
 });
+
+describe('shared resilience options', () => {
+	const { resilienceOptionProperties, readResilience, resilienceSettings } = require('../../../nodes/shared/node/resilienceOptions');
+	const { DEFAULT_CALL_TIMEOUT_MS, DEFAULT_ITEM_DEADLINE_MS } = require('../../../nodes/shared/transport/deadline');
+	const { DEFAULT_RETRY_POLICY } = require('../../../nodes/shared/transport/retry');
+
+	test('the panel defaults are the code defaults', () => {
+		const defaults = Object.fromEntries(resilienceOptionProperties().map((p) => [p.name, p.default]));
+		const read = readResilience({});
+		expect(defaults.maxAttempts).toBe(DEFAULT_RETRY_POLICY.maxAttempts);
+		expect(defaults.callTimeoutSeconds * 1000).toBe(DEFAULT_CALL_TIMEOUT_MS);
+		expect(defaults.itemDeadlineSeconds * 1000).toBe(DEFAULT_ITEM_DEADLINE_MS);
+		expect(read).toEqual({
+			maxAttempts: defaults.maxAttempts, callTimeoutMs: DEFAULT_CALL_TIMEOUT_MS, itemDeadlineMs: DEFAULT_ITEM_DEADLINE_MS,
+			parallelCalls: defaults.parallelCalls, parallelItems: defaults.parallelItems, hedge: true,
+		});
+	});
+
+	test('a node can override a default, and the reader follows it', () => {
+		const props = resilienceOptionProperties({ parallelCalls: 7, service: 'Text-to-Speech' });
+		expect(props.find((p) => p.name === 'parallelCalls').default).toBe(7);
+		expect(props.find((p) => p.name === 'parallelCalls').description).toContain('Text-to-Speech');
+		expect(readResilience({}, { parallelCalls: 7 }).parallelCalls).toBe(7);
+		expect(readResilience({ parallelCalls: 2, hedgeSlowCalls: false }, { parallelCalls: 7 })).toMatchObject({ parallelCalls: 2, hedge: false });
+	});
+
+	test('settings carry the deadline from now and the hedge switch', () => {
+		const settings = resilienceSettings(readResilience({ maxAttempts: 5, itemDeadlineSeconds: 10, hedgeSlowCalls: false }), undefined, false, 1000);
+		expect(settings).toMatchObject({ deadlineAt: 11000, retryInvalidOutput: false, hedge: false, retry: { maxAttempts: 5 } });
+	});
+});
