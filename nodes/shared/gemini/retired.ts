@@ -105,6 +105,14 @@ export function modelNamedIn(message: string): string | undefined {
 	return MODEL_IN_MESSAGE.exec(message)?.[1];
 }
 
+/** The model an error answer says is gone (404 naming it, or the deprecation message), if any. */
+export function goneModelIn(statusCode: number, googleMessage: string): string | undefined {
+	const model = modelNamedIn(googleMessage);
+	return model !== undefined && (statusCode === HTTP_NOT_FOUND || saysModelIsGone(googleMessage))
+		? model
+		: undefined;
+}
+
 /** "The model "X" is no longer available (Google shut it down on D)" or "… is not available". */
 export function modelUnavailableMessage(model: string): string {
 	const name = bareModelName(model);

@@ -8,13 +8,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import {
-	modelAdvice,
-	modelNamedIn,
-	ModelUnavailableError,
-	modelUnavailableMessage,
-	saysModelIsGone,
-} from '../gemini/retired';
+import { goneModelIn, modelAdvice, ModelUnavailableError, modelUnavailableMessage } from '../gemini/retired';
 import { parseRetryAfter, parseRetryInfoDelay, redactSecrets, RETRYABLE_STATUS_CODES } from './errors';
 import type { RetryDecision } from './errors';
 import { attemptsOf, CancelledError, DeadlineExceededError } from './retry';
@@ -270,10 +264,8 @@ export function classifyFailure(error: unknown, retryInvalidOutput: boolean): Re
 
 function advice(error: GoogleHttpError, credentialName: string): string {
 	// A model that is gone (404, or the deprecation message under any status): name the fix.
-	const goneModel = modelNamedIn(error.googleMessage);
-	if (goneModel && (error.statusCode === 404 || saysModelIsGone(error.googleMessage))) {
-		return modelAdvice(goneModel);
-	}
+	const goneModel = goneModelIn(error.statusCode, error.googleMessage);
+	if (goneModel) return modelAdvice(goneModel);
 	switch (error.statusCode) {
 		case 400:
 			return `Check the node's parameters (model, prompt size, options). If the message mentions an API key, check the "${credentialName}" credential.`;
@@ -323,14 +315,12 @@ export function toNodeError(
 			status: error.googleStatus ?? null,
 			message: clean(error.googleMessage),
 		};
-		const goneModel = modelNamedIn(error.googleMessage);
-		const modelGone =
-			goneModel !== undefined && (error.statusCode === 404 || saysModelIsGone(error.googleMessage));
+		const goneModel = goneModelIn(error.statusCode, error.googleMessage);
 		return new NodeApiError(node, response, {
 			itemIndex,
 			httpCode: String(error.statusCode),
 			message: clean(
-				`${error.message}${afterAttempts}${modelGone ? `: ${modelUnavailableMessage(goneModel)}` : ''}`,
+				`${error.message}${afterAttempts}${goneModel ? `: ${modelUnavailableMessage(goneModel)}` : ''}`,
 			),
 			description: clean(
 				`${error.googleMessage ? `Google said: ${error.googleMessage}. ` : ''}${advice(error, credentialName)}`,
