@@ -151,7 +151,7 @@ export const missionGeneratorProperties: INodeProperties[] = [
 				displayName: 'Model',
 				name: 'model',
 				type: 'resourceLocator',
-				default: { mode: 'list', value: 'gemini-2.5-flash' },
+				default: { mode: 'list', value: 'gemini-3.8-flash' },
 				modes: [
 					{
 						displayName: 'From List',
@@ -163,7 +163,7 @@ export const missionGeneratorProperties: INodeProperties[] = [
 						displayName: 'ID',
 						name: 'id',
 						type: 'string',
-						placeholder: 'e.g. gemini-2.5-flash',
+						placeholder: 'e.g. gemini-3.8-flash',
 					},
 				],
 				description: 'The Gemini model that writes missions',

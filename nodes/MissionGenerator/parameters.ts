@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { DEFAULT_GEMINI_MODEL } from '../shared/gemini/generate';
+import { DEFAULT_TEXT_MODEL } from '../shared/gemini/catalog';
 import { DEFAULT_THEMES, missionGeneratorProperties } from './description';
 import type { GenerationRequest, ThemeSpec } from './engine/types';
 import { parseCustomTemplates, parseExistingMissions } from './engine/validate';
@@ -128,10 +128,10 @@ export function readItemParameters(ctx: IExecuteFunctions, itemIndex: number): I
 	}
 
 	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	const modelParameter = ctx.getNodeParameter('options.model', itemIndex, DEFAULT_GEMINI_MODEL, {
+	const modelParameter = ctx.getNodeParameter('options.model', itemIndex, DEFAULT_TEXT_MODEL, {
 		extractValue: true,
 	});
-	const model = String(modelParameter || DEFAULT_GEMINI_MODEL);
+	const model = String(modelParameter || DEFAULT_TEXT_MODEL);
 	const progressUrl = String(ctx.getNodeParameter('progressUrl', itemIndex, '') ?? '').trim();
 	if (progressUrl !== '' && !/^https?:\/\//i.test(progressUrl)) {
 		fail(ctx, itemIndex, 'Progress URL must start with http:// or https://', 'Fix or clear "Progress URL".');

@@ -10,6 +10,7 @@ const { MissionGenerator } = require('../../dist/nodes/MissionGenerator/MissionG
 const { BUILT_IN_TEMPLATES } = require('../../dist/nodes/MissionGenerator/templates');
 const { DuplicateRegistry, DEFAULT_THRESHOLDS } = require('../../dist/nodes/MissionGenerator/engine/duplicates');
 const { generateStructured } = require('../../dist/nodes/shared/gemini/generate');
+const { DEFAULT_TEXT_MODEL } = require('../../dist/nodes/shared/gemini/catalog');
 const { resolveCredential } = require('../../dist/nodes/shared/transport/request');
 const { newAccounting } = require('../../dist/nodes/shared/transport/resilientCall');
 
@@ -62,7 +63,7 @@ async function runBaseline(fake) {
 	const settings = { retry: { maxAttempts: 3, baseDelayMs: 500, maxDelayMs: 8000 }, callTimeoutMs: 30000, deadlineAt: Date.now() + 600000, retryInvalidOutput: true };
 	const schema = { type: 'OBJECT', properties: { title: { type: 'STRING' }, description: { type: 'STRING' } }, required: ['title', 'description'] };
 	while (accepted.length < COUNT && accounting.calls < COUNT * 4) {
-		const mission = await generateStructured(ctx, credential, { model: 'gemini-2.5-flash', prompt: 'Create one mission', responseSchema: schema }, (v) => ({ ok: true, value: v }), settings, accounting).catch(() => undefined);
+		const mission = await generateStructured(ctx, credential, { model: DEFAULT_TEXT_MODEL, prompt: 'Create one mission', responseSchema: schema }, (v) => ({ ok: true, value: v }), settings, accounting).catch(() => undefined);
 		if (mission && registry.tryAdd(mission)) accepted.push(mission);
 	}
 	return { wallMs: Date.now() - started, created: accepted.length, calls: accounting.calls };

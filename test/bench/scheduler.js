@@ -30,7 +30,8 @@ const FAULT_RATE_429 = 0.2;
 const RETRY_AFTER_S = 1;
 const TARGET_RATIO = 1.1;
 const API_KEY = 'bench-key';
-const MODEL_PATH = '/v1beta/models/gemini-2.5-flash:generateContent';
+const { DEFAULT_TEXT_MODEL } = require('../../dist/nodes/shared/gemini/catalog');
+const MODEL_PATH = `/v1beta/models/${DEFAULT_TEXT_MODEL}:generateContent`;
 // Ten attempts: at a 20 % fault rate the default three would lose 0.2^3 = 0.8 % of items.
 const RETRY = { maxAttempts: MAX_ATTEMPTS, baseDelayMs: 500, maxDelayMs: 8000 };
 // Backoff capped at the server's Retry-After, so the wait is exactly what the server asked.

@@ -2,7 +2,7 @@
 // Contract: the OFFICIAL @google/genai client must be able to talk to our fake, and the fake must
 // see exactly the wire format the client sends. If Google's client and the fake disagree, the fake
 // (and the tests built on it) are wrong.
-const { GoogleGenAI, ApiError, Type } = require('@google/genai');
+const { GoogleGenAI, ApiError, Type, ThinkingLevel } = require('@google/genai');
 const { startFakeGoogle } = require('../support/fakeGoogle');
 const { captureOfficialRequest, ensureUndiciDispatcher } = require('../support/captureOfficialRequest');
 
@@ -111,7 +111,8 @@ test('models.list pages with pageSize/pageToken; models.get', async () => {
 	const names = [];
 	for await (const m of pager) names.push(m.name);
 	expect(names).toEqual(expect.arrayContaining(['models/gemini-2.5-flash', 'models/text-embedding-004', 'models/gemini-2.5-pro-preview-tts']));
-	expect(names).toHaveLength(7);
+	expect(names).toEqual(expect.arrayContaining(['models/gemini-3.8-flash', 'models/gemini-3.8-flash-tts', 'models/gemini-embedding-001']));
+	expect(names).toHaveLength(require('../support/fakeGoogleContent').MODELS.length);
 	const paths = fake.stats().requests.map((r) => r.path);
 	expect(paths[0]).toBe(`${VERSION}/models?pageSize=3`);
 	expect(paths[1]).toMatch(new RegExp(`^${VERSION}/models\\?pageSize=3&pageToken=`));
@@ -154,4 +155,44 @@ test('captureOfficialRequest returns the last request the official client sent',
 	expect(beta.path).toBe('/v1beta/models/text-embedding-004:batchEmbedContents');
 	expect(beta.status).toBe(503);
 	expect(beta.error).toBeInstanceOf(ApiError);
+});
+
+test('thinking: the client passes thinkingLevel through; the fake answers like the API to levels and budgets', async () => {
+	// The client's enum (upper case) and the REST docs' lower case both reach the model.
+	const ok = await ai.models.generateContent({ model: 'gemini-3.8-flash', contents: 'Hi', config: { thinkingConfig: { thinkingLevel: ThinkingLevel.LOW } } });
+	expect(ok.text.length).toBeGreaterThan(0);
+	expect(lastRequest().body.generationConfig).toEqual({ thinkingConfig: { thinkingLevel: 'LOW' } });
+	const minimal = await ai.models.generateContent({ model: 'gemini-3.6-flash', contents: 'Hi', config: { thinkingConfig: { thinkingLevel: 'minimal' } } });
+	expect(minimal.usageMetadata.thoughtsTokenCount).toBeUndefined();
+
+	const rejected = async (model, thinkingConfig) => {
+		const error = await ai.models.generateContent({ model, contents: 'Hi', config: { thinkingConfig } }).catch((e) => e);
+		expect(error).toBeInstanceOf(ApiError);
+		expect(error.status).toBe(400);
+		const body = JSON.parse(error.message).error;
+		expect(body.status).toBe('INVALID_ARGUMENT');
+		return body.message;
+	};
+	expect(await rejected('gemini-3.8-flash', { thinkingLevel: ThinkingLevel.MINIMAL })).toBe('Thinking level MINIMAL is not supported for this model. Please retry with other thinking level.');
+	expect(await rejected('gemini-3.8-flash', { thinkingLevel: 'low', thinkingBudget: 0 })).toBe('You can only set only one of thinking budget and thinking level.');
+	expect(await rejected('gemini-2.5-flash', { thinkingLevel: 'low' })).toBe('Thinking level is not supported for this model.');
+	expect(await rejected('gemini-3.8-flash', { thinkingBudget: 0 })).toMatch(/Thinking budget is not supported/);
+	expect(await rejected('gemini-2.5-pro', { thinkingBudget: 0 })).toMatch(/only works in thinking mode/);
+});
+
+test('a shut-down model answers 404 NOT_FOUND "no longer available", as the API does, and leaves the list', async () => {
+	const retiredFake = await startFakeGoogle({ apiKeys: ['test-key'], retiredModels: ['gemini-2.5-flash'] });
+	try {
+		const client = new GoogleGenAI({ apiKey: 'test-key', httpOptions: { baseUrl: retiredFake.url } });
+		const error = await client.models.generateContent({ model: 'gemini-2.5-flash', contents: 'x' }).catch((e) => e);
+		expect(error).toBeInstanceOf(ApiError);
+		expect(error.status).toBe(404);
+		expect(JSON.parse(error.message).error).toEqual({ code: 404, status: 'NOT_FOUND', message: 'This model models/gemini-2.5-flash is no longer available. Please update your code to use a newer model for the latest features and improvements.' });
+		const names = [];
+		for await (const m of await client.models.list({ config: { pageSize: 50 } })) names.push(m.name);
+		expect(names).not.toContain('models/gemini-2.5-flash');
+		expect(names).toContain('models/gemini-3.8-flash');
+	} finally {
+		await retiredFake.close();
+	}
 });

@@ -7,9 +7,10 @@ const { startFakeGoogle } = require('../support/fakeGoogle');
 const { executeNode } = require('../support/executeNode');
 const { MissionGenerator } = require('../../nodes/MissionGenerator/MissionGenerator.node');
 const { buildGenerateContentBody } = require('../../nodes/shared/gemini/generate');
+const { DEFAULT_TEXT_MODEL, lowThinkingConfig } = require('../../nodes/shared/gemini/catalog');
 const { missionBatchSchema, systemInstruction } = require('../../nodes/MissionGenerator/engine/prompt');
 
-const MODEL = 'gemini-2.5-flash';
+const MODEL = DEFAULT_TEXT_MODEL;
 
 test('a Mission Generator batch request equals the official client request for the same inputs', async () => {
 	// 1. What our node really sends, over HTTP, to the fake.
@@ -47,9 +48,12 @@ test('a Mission Generator batch request equals the official client request for t
 	expect(ours.path).toBe(official.path);
 	expect(ours.headers['x-goog-api-key']).toBe('[redacted]'); // the key travelled in the same header
 	expect(ours.body).toEqual(official.body);
-	// And it carries what the node promised: schema with exactly 3 items, thinking off on Flash.
+	// And it carries what the node promised: schema with exactly 3 items, the least thinking the
+	// default model takes (a level, never a budget, on 3.x; gemini-3.8-flash has no "minimal").
+	expect(ours.model).toBe(DEFAULT_TEXT_MODEL);
 	expect(generationConfig.responseSchema).toEqual(missionBatchSchema(3, 'Expert'));
-	expect(generationConfig.thinkingConfig).toEqual({ thinkingBudget: 0 });
+	expect(generationConfig.thinkingConfig).toEqual(lowThinkingConfig(DEFAULT_TEXT_MODEL));
+	expect(generationConfig.thinkingConfig).toEqual({ thinkingLevel: 'low' });
 	expect(system.parts[0].text).toBe(systemInstruction('en'));
 });
 
@@ -58,6 +62,12 @@ test('buildGenerateContentBody matches the official client with and without opti
 		{ model: MODEL, prompt: 'Hello' },
 		{ model: MODEL, prompt: 'Hi', temperature: 0.2, maxOutputTokens: 100 },
 		{ model: MODEL, prompt: 'Hi', systemInstruction: 'Be brief', topP: 0.5 },
+		// The least thinking, one field per family, each accepted by the fake for that model.
+		{ model: MODEL, prompt: 'Hi', lowThinking: true },
+		{ model: 'gemini-3.6-flash', prompt: 'Hi', lowThinking: true, maxOutputTokens: 50 },
+		{ model: 'gemini-3.1-pro-preview', prompt: 'Hi', lowThinking: true },
+		{ model: 'gemini-2.5-flash-lite', prompt: 'Hi', lowThinking: true },
+		{ model: 'gemini-2.5-pro', prompt: 'Hi', lowThinking: true },
 	];
 	for (const request of cases) {
 		const official = await captureOfficialRequest({ apiKeys: ['test-key'], clientOptions: { apiVersion: 'v1beta' } }, async (ai) => {
@@ -66,8 +76,10 @@ test('buildGenerateContentBody matches the official client with and without opti
 			if (request.temperature !== undefined) config.temperature = request.temperature;
 			if (request.topP !== undefined) config.topP = request.topP;
 			if (request.maxOutputTokens !== undefined) config.maxOutputTokens = request.maxOutputTokens;
+			if (request.lowThinking) config.thinkingConfig = lowThinkingConfig(request.model);
 			await ai.models.generateContent({ model: request.model, contents: request.prompt, config });
 		});
+		expect(official.status).toBe(200);
 		expect(buildGenerateContentBody(request)).toEqual(official.body);
 	}
 });

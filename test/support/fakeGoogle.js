@@ -4,7 +4,8 @@
 // Binds 127.0.0.1 only. Never logs or stores API keys (stats use 'key#<index>').
 //
 //   const fake = await startFakeGoogle({ seed, latencyMs, latencyJitter, apiKeys, rejectStatus, rpmPerKey,
-//     windowMs, maxConcurrency, concurrencyStatus, duplicateRate, faults: {...}, generateJson, ttsCharsPerSecond });
+//     windowMs, maxConcurrency, concurrencyStatus, duplicateRate, faults: {...}, generateJson, ttsCharsPerSecond,
+//     retiredModels });
 //   fake.url / configure(partial) / script(pathSubstring, steps) / stats() / reset() / close()
 // apiKeys: null accepts any non-empty key (stats then use 'key#<sha256 prefix>').
 // Randomness is derived per request from (seed, route, model, query, raw body, n-th repeat of that
@@ -13,6 +14,12 @@
 // { schemaViolation } | { emptyCandidates }; a 429 step without body gets Google's envelope with
 // RetryInfo (retryDelay from its retry-after header, or faults.retryInfoDelay); 'retry-after': null omits it.
 // Malformed = truncated JSON text inside a valid envelope in JSON mode, else a truncated HTTP body.
+// retiredModels: ['gemini-2.5-flash', ...] answer as Google does for a shut-down model (404 NOT_FOUND
+// "This model models/X is no longer available. …") on every route and are left out of the model list;
+// { 'gemini-2.5-flash': { status, message } } overrides the answer (e.g. a gateway's 503).
+// SHUT_DOWN_MODELS lists what Google had shut down by 2026-12-01. Thinking is checked like the API:
+// 400 for thinkingBudget with thinkingLevel, a level the model does not take, a level sent to 2.5,
+// a budget sent to 3.5+ or outside the model's range (fakeGoogleContent THINKING).
 // Routes: GET /v1beta|v1/models[/{m}], POST /v1beta|v1/models/{m}:generateContent|streamGenerateContent|
 // embedContent|batchEmbedContents|countTokens, POST /v1/text:synthesize, GET /v1/voices.
 const http = require('node:http');
@@ -27,7 +34,7 @@ const MESSAGES = {
 	503: 'The model is overloaded. Please try again later.',
 };
 const DEFAULT_FAULTS = { rate429: 0, retryAfterSeconds: 1, retryInfoDelay: '1s', rate500: 0, rate503: 0, rateHang: 0, rateMalformed: 0, rateSchemaViolation: 0, rateEmptyCandidates: 0 };
-const DEFAULTS = { port: 0, seed: 42, latencyMs: 0, latencyJitter: 0, apiKeys: ['test-key'], rejectStatus: undefined, rpmPerKey: 0, windowMs: 60000, maxConcurrency: 0, concurrencyStatus: 429, duplicateRate: 0, generateJson: undefined, ttsCharsPerSecond: 15, maxRequestsKept: 500 };
+const DEFAULTS = { port: 0, seed: 42, latencyMs: 0, latencyJitter: 0, apiKeys: ['test-key'], rejectStatus: undefined, rpmPerKey: 0, windowMs: 60000, maxConcurrency: 0, concurrencyStatus: 429, duplicateRate: 0, generateJson: undefined, ttsCharsPerSecond: 15, maxRequestsKept: 500, retiredModels: [] };
 const REDACT = new Set(['x-goog-api-key', 'authorization']);
 const GEN_TOP = new Set(['model', 'contents', 'systemInstruction', 'generationConfig', 'safetySettings', 'tools', 'toolConfig', 'cachedContent', 'labels', 'serviceTier', 'store']);
 const GEN_CFG = new Set(['temperature', 'topP', 'topK', 'candidateCount', 'maxOutputTokens', 'stopSequences', 'responseLogprobs', 'logprobs', 'presencePenalty', 'frequencyPenalty', 'seed', 'responseMimeType', 'responseSchema', 'responseJsonSchema', 'responseModalities', 'speechConfig', 'thinkingConfig', 'mediaResolution', 'imageConfig', 'enableEnhancedCivicAnswers']);
@@ -70,7 +77,9 @@ function matchRoute(method, pathname) {
 }
 const METHODS = new Set(['generateContent', 'streamGenerateContent', 'embedContent', 'batchEmbedContents', 'countTokens']);
 
-function findModel(route, method) {
+function findModel(route, method, retired) {
+	const gone = retiredAnswer(retired, route.model);
+	if (gone) throw gone;
 	const model = C.MODELS.find((m) => m.name === `models/${route.model}`);
 	if (!model || (method && !model.supportedGenerationMethods.includes(method))) {
 		throw new HttpError(404, `models/${route.model} is not found for API version ${route.version}, or is not supported for ${method || 'get'}. Call ListModels to see the list of available models and their supported methods.`);
@@ -89,6 +98,74 @@ function validateContents(contents, prefix = 'GenerateContentRequest') {
 		if (c.role !== undefined && c.role !== 'user' && c.role !== 'model') throw bad('Please use a valid role: user, model.');
 		if (!Array.isArray(c.parts) || c.parts.length === 0) throw bad(`* ${prefix}.contents[${i}].parts: contents.parts must not be empty.\n`);
 	});
+}
+
+
+// ------------------------------------------------------------------ models of today (issue #7)
+// Shut down on the Gemini API by 2026-12-01 (ai.google.dev/gemini-api/docs/deprecations and
+// changelog, read 2026-12-01). Pass as `retiredModels` to make the fake answer like today's API.
+const SHUT_DOWN_MODELS = ['gemini-2.5-flash', 'gemini-2.5-pro', 'gemini-3-pro-preview', 'gemini-2.0-flash', 'gemini-2.0-flash-lite', 'text-embedding-004', 'embedding-001'];
+const LEVEL_ENUM = new Set(['minimal', 'low', 'medium', 'high']);
+
+/** Google's answer for a shut-down model (as users of the real API report it), or a configured one. */
+function retiredAnswer(retired, id) {
+	const entry = Array.isArray(retired) ? (retired.includes(id) ? {} : undefined) : retired && retired[id];
+	if (entry === undefined || entry === null || entry === false) return undefined;
+	const status = entry.status || 404;
+	const message = entry.message || `This model models/${id} is no longer available. Please update your code to use a newer model for the latest features and improvements.`;
+	return new HttpError(status, message);
+}
+
+function isRetired(retired, id) {
+	return retiredAnswer(retired, id) !== undefined;
+}
+
+/**
+ * Validates generationConfig.thinkingConfig against the model's documented thinking controls and
+ * returns { budget, level } (undefined when not set). Throws 400s with the API's wording.
+ */
+function checkThinking(id, thinkingConfig) {
+	const tc = camelKeys(thinkingConfig || {});
+	const budget = tc.thinkingBudget === undefined || tc.thinkingBudget === null ? undefined : Number(tc.thinkingBudget);
+	const rawLevel = tc.thinkingLevel === undefined || tc.thinkingLevel === null ? undefined : String(tc.thinkingLevel);
+	if (budget !== undefined && rawLevel !== undefined) throw bad('You can only set only one of thinking budget and thinking level.');
+	const spec = C.THINKING[id];
+	let level;
+	if (rawLevel !== undefined) {
+		level = rawLevel.toLowerCase();
+		if (!LEVEL_ENUM.has(level)) throw bad(`Invalid value at 'generation_config.thinking_config.thinking_level' (type.googleapis.com/google.ai.generativelanguage.v1beta.GenerationConfig.ThinkingConfig.ThinkingLevel), ${JSON.stringify(rawLevel)}`);
+		if (!spec || !spec.levels) throw bad('Thinking level is not supported for this model.');
+		if (!spec.levels.includes(level)) throw bad(`Thinking level ${level.toUpperCase()} is not supported for this model. Please retry with other thinking level.`);
+	}
+	if (budget !== undefined) {
+		if (!Number.isInteger(budget)) throw bad(`Invalid value at 'generation_config.thinking_config.thinking_budget' (TYPE_INT32), ${JSON.stringify(tc.thinkingBudget)}`);
+		if (spec && spec.levels && !spec.budgetOk) throw bad('Thinking budget is not supported for this model. Use thinking level instead.');
+		if (spec && spec.budget) {
+			if (budget === 0 && !spec.off) throw bad('Budget 0 is invalid. This model only works in thinking mode.');
+			const [min, max] = spec.budget;
+			if (budget !== 0 && budget !== -1 && (budget < min || budget > max)) throw bad(`The thinking budget (${budget}) is invalid.`);
+		}
+	}
+	return { budget, level };
+}
+
+/** Thought tokens for one answer: none for speech, by level for 3.x, by budget for 2.5. */
+function thoughtTokens(id, { budget, level }, rng, isTts) {
+	if (isTts) return 0;
+	const spec = C.THINKING[id] || {};
+	if (spec.levels && budget === undefined) {
+		const span = { minimal: 0, low: 96, medium: 320, high: 480 }[level || spec.defaultLevel];
+		return span ? Math.floor(16 + rng() * span) : 0;
+	}
+	const thinks = budget === undefined ? spec.thinksByDefault !== false && !/lite$/.test(id) : budget !== 0;
+	return thinks ? Math.floor(32 + rng() * (budget > 0 ? Math.min(budget, 480) : 480)) : 0;
+}
+
+/** Inline audio as the model answers it: WAV for the 3.8 speech models, raw L16 PCM before. */
+function speechPart(id, secs) {
+	const pcm = audio.pcm16(secs, 24000);
+	if (C.WAV_TTS.test(id)) return { inlineData: { mimeType: 'audio/wav', data: audio.wav(pcm, 24000).toString('base64') } };
+	return { inlineData: { mimeType: 'audio/L16;codec=pcm;rate=24000', data: pcm.toString('base64') } };
 }
 
 function startFakeGoogle(userOptions = {}) {
@@ -139,7 +216,7 @@ function startFakeGoogle(userOptions = {}) {
 
 	// ------------------------------------------------------------------ handlers
 	function generateContent(route, body, rng, fault) {
-		findModel(route, 'generateContent');
+		findModel(route, 'generateContent', opts.retiredModels);
 		const unknown = Object.keys(body).find((k) => !GEN_TOP.has(camel(k)));
 		if (unknown) throw bad(`Invalid JSON payload received. Unknown name "${unknown}": Cannot find field.`);
 		body = camelKeys(body);
@@ -155,14 +232,13 @@ function startFakeGoogle(userOptions = {}) {
 			throw bad('* GenerateContentRequest.generation_config.response_mime_type: response_mime_type must be one of ["application/json", "text/x.enum"] when response_schema is set.\n');
 		}
 		const id = route.model;
-		const isTts = /-tts$/.test(id);
+		const isTts = /-tts($|-)/.test(id);
 		const wantsAudio = (gc.responseModalities || []).some((m) => String(m).toUpperCase() === 'AUDIO');
 		if (isTts !== wantsAudio) {
 			const asked = (gc.responseModalities || ['TEXT']).map((m) => String(m).toUpperCase()).join(', ');
 			throw bad(`The requested combination of response modalities (${asked}) is not supported by the model. models/${id} accepts the following combination of response modalities:\n* ${isTts ? 'AUDIO' : 'TEXT'}\n`);
 		}
-		const budget = gc.thinkingConfig ? num(gc.thinkingConfig.thinkingBudget ?? gc.thinkingConfig.thinking_budget) : undefined;
-		if (/pro$/.test(id) && budget === 0) throw bad('Budget 0 is invalid. This model only works in thinking mode.');
+		const thinking = checkThinking(id, gc.thinkingConfig);
 
 		const prompt = body.contents.map(textOf).join('\n');
 		const promptTokenCount = tokens(`${textOf(body.systemInstruction)}${prompt}`);
@@ -177,8 +253,7 @@ function startFakeGoogle(userOptions = {}) {
 			const secs = audio.speechSeconds(textOf(body.contents[body.contents.length - 1]), 1, opts.ttsCharsPerSecond);
 			const count = Math.ceil(secs * 25);
 			Object.assign(usageMetadata, { candidatesTokenCount: count, totalTokenCount: promptTokenCount + count, candidatesTokensDetails: [{ modality: 'AUDIO', tokenCount: count }] });
-			const data = audio.pcm16(secs, 24000).toString('base64');
-			return envelope({ candidates: [{ content: { parts: [{ inlineData: { mimeType: 'audio/L16;codec=pcm;rate=24000', data } }], role: 'model' }, finishReason: 'STOP', index: 0 }] });
+			return envelope({ candidates: [{ content: { parts: [speechPart(id, secs)], role: 'model' }, finishReason: 'STOP', index: 0 }] });
 		}
 		let text;
 		if (mime === 'application/json') {
@@ -202,8 +277,7 @@ function startFakeGoogle(userOptions = {}) {
 			text = seen.length && opts.duplicateRate > 0 && rng() < opts.duplicateRate ? seen[Math.floor(rng() * seen.length)] : C.prose(rng, prompt);
 			memory.set('#text', [...seen.slice(-999), text]);
 		}
-		const thinks = !isTts && (budget === undefined ? !/lite$/.test(id) : budget !== 0);
-		const thoughts = thinks ? Math.floor(32 + rng() * (budget > 0 ? Math.min(budget, 480) : 480)) : 0;
+		const thoughts = thoughtTokens(id, thinking, rng, isTts);
 		const maxOut = num(gc.maxOutputTokens);
 		let finishReason = 'STOP';
 		let parts = [{ text }];
@@ -267,28 +341,29 @@ function startFakeGoogle(userOptions = {}) {
 				const token = url.searchParams.get('pageToken');
 				const start = token ? Number(Buffer.from(token, 'base64url').toString()) : 0;
 				if (!Number.isInteger(start) || start < 0) throw bad('Invalid page token.');
-				const models = C.MODELS.slice(start, start + size);
+				const listed = C.MODELS.filter((m) => !isRetired(opts.retiredModels, m.name.slice('models/'.length)));
+				const models = listed.slice(start, start + size);
 				const out = { models };
-				if (start + size < C.MODELS.length) out.nextPageToken = Buffer.from(String(start + size)).toString('base64url');
+				if (start + size < listed.length) out.nextPageToken = Buffer.from(String(start + size)).toString('base64url');
 				return out;
 			}
 			case 'getModel':
-				return findModel(route);
+				return findModel(route, undefined, opts.retiredModels);
 			case 'generateContent':
 			case 'streamGenerateContent':
 				return generateContent(route, body, rng, fault);
 			case 'countTokens': {
-				findModel(route, 'countTokens');
+				findModel(route, 'countTokens', opts.retiredModels);
 				const contents = camelKeys(body).contents || camelKeys(camelKeys(body).generateContentRequest || {}).contents;
 				validateContents(contents, 'CountTokensRequest');
 				const totalTokens = tokens(contents.map(textOf).join('\n'));
 				return { totalTokens, promptTokensDetails: [{ modality: 'TEXT', tokenCount: totalTokens }] };
 			}
 			case 'embedContent':
-				findModel(route, 'embedContent');
+				findModel(route, 'embedContent', opts.retiredModels);
 				return { embedding: embedOne(route, body, 0, 'EmbedContentRequest') };
 			case 'batchEmbedContents': {
-				findModel(route, 'embedContent');
+				findModel(route, 'embedContent', opts.retiredModels);
 				const reqs = body.requests;
 				if (!Array.isArray(reqs) || !reqs.length) throw bad('* BatchEmbedContentsRequest.requests: requests is not specified\n');
 				if (reqs.length > 100) throw bad('* BatchEmbedContentsRequest.requests: at most 100 requests can be in one batch\n');
@@ -477,7 +552,7 @@ function startFakeGoogle(userOptions = {}) {
 	});
 }
 
-module.exports = { startFakeGoogle, errorBody, DEFAULT_FAULTS };
+module.exports = { startFakeGoogle, errorBody, DEFAULT_FAULTS, SHUT_DOWN_MODELS };
 
 // Convenience re-export; required lazily so that loading the fake never loads @google/genai.
 Object.defineProperty(module.exports, 'captureOfficialRequest', {

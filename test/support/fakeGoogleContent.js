@@ -243,17 +243,54 @@ function embed(text, dim) {
 // ---------------------------------------------------------------- catalogues
 const TEXT_METHODS = ['generateContent', 'countTokens', 'createCachedContent', 'batchGenerateContent'];
 const model = (id, displayName, description, extra) => ({ name: `models/${id}`, baseModelId: id, version: '001', displayName, description, ...extra });
+const TTS_METHODS = ['countTokens', 'generateContent'];
+const EMBED_METHODS = ['embedContent', 'countTextTokens', 'countTokens', 'asyncBatchEmbedContent'];
+const TEXT_LIMITS = { inputTokenLimit: 1048576, outputTokenLimit: 65536, supportedGenerationMethods: TEXT_METHODS, temperature: 1, topP: 0.95, topK: 64, maxTemperature: 2, thinking: true };
+const TTS_LIMITS = { inputTokenLimit: 8192, outputTokenLimit: 16384, supportedGenerationMethods: TTS_METHODS, temperature: 1, topP: 0.95, topK: 64, maxTemperature: 2 };
 const MODELS = [
-	model('gemini-2.5-flash', 'Gemini 2.5 Flash', 'Stable version of Gemini 2.5 Flash, our mid-size multimodal model that supports up to 1 million tokens.', { inputTokenLimit: 1048576, outputTokenLimit: 65536, supportedGenerationMethods: TEXT_METHODS, temperature: 1, topP: 0.95, topK: 64, maxTemperature: 2, thinking: true }),
-	model('gemini-2.5-pro', 'Gemini 2.5 Pro', 'Stable release of Gemini 2.5 Pro.', { inputTokenLimit: 1048576, outputTokenLimit: 65536, supportedGenerationMethods: TEXT_METHODS, temperature: 1, topP: 0.95, topK: 64, maxTemperature: 2, thinking: true }),
-	model('gemini-2.5-flash-lite', 'Gemini 2.5 Flash-Lite', 'Stable version of Gemini 2.5 Flash-Lite.', { inputTokenLimit: 1048576, outputTokenLimit: 65536, supportedGenerationMethods: TEXT_METHODS, temperature: 1, topP: 0.95, topK: 64, maxTemperature: 2, thinking: true }),
-	model('gemini-2.5-flash-preview-tts', 'Gemini 2.5 Flash Preview TTS', 'Gemini 2.5 Flash Preview TTS', { version: 'gemini-2.5-flash-exp-tts-2025-05-19', inputTokenLimit: 8192, outputTokenLimit: 16384, supportedGenerationMethods: ['countTokens', 'generateContent'], temperature: 1, topP: 0.95, topK: 64, maxTemperature: 2 }),
-	model('gemini-2.5-pro-preview-tts', 'Gemini 2.5 Pro Preview TTS', 'Gemini 2.5 Pro Preview TTS', { version: 'gemini-2.5-pro-exp-tts-2025-05-19', inputTokenLimit: 8192, outputTokenLimit: 16384, supportedGenerationMethods: ['countTokens', 'generateContent'], temperature: 1, topP: 0.95, topK: 64, maxTemperature: 2 }),
+	model('gemini-2.5-flash', 'Gemini 2.5 Flash', 'Stable version of Gemini 2.5 Flash, our mid-size multimodal model that supports up to 1 million tokens.', TEXT_LIMITS),
+	model('gemini-2.5-pro', 'Gemini 2.5 Pro', 'Stable release of Gemini 2.5 Pro.', TEXT_LIMITS),
+	model('gemini-2.5-flash-lite', 'Gemini 2.5 Flash-Lite', 'Stable version of Gemini 2.5 Flash-Lite.', TEXT_LIMITS),
+	model('gemini-2.5-flash-preview-tts', 'Gemini 2.5 Flash Preview TTS', 'Gemini 2.5 Flash Preview TTS', { ...TTS_LIMITS, version: 'gemini-2.5-flash-exp-tts-2025-05-19' }),
+	model('gemini-2.5-pro-preview-tts', 'Gemini 2.5 Pro Preview TTS', 'Gemini 2.5 Pro Preview TTS', { ...TTS_LIMITS, version: 'gemini-2.5-pro-exp-tts-2025-05-19' }),
 	model('text-embedding-004', 'Text Embedding 004', 'Obtain a distributed representation of a text.', { version: '004', inputTokenLimit: 2048, outputTokenLimit: 1, supportedGenerationMethods: ['embedContent'] }),
-	model('gemini-embedding-001', 'Gemini Embedding 001', 'Obtain a distributed representation of a text.', { inputTokenLimit: 2048, outputTokenLimit: 1, supportedGenerationMethods: ['embedContent', 'countTextTokens', 'countTokens', 'asyncBatchEmbedContent'] }),
+	model('gemini-embedding-001', 'Gemini Embedding 001', 'Obtain a distributed representation of a text.', { inputTokenLimit: 2048, outputTokenLimit: 1, supportedGenerationMethods: EMBED_METHODS }),
+	// ---- current models (Gemini API model list and docs as read 2026-12-01; see nodes/shared/gemini/catalog.ts)
+	model('gemini-3.8-flash', 'Gemini 3.8 Flash', "Google's most intelligent Flash model, for long-horizon software engineering, agents and complex workflows.", TEXT_LIMITS),
+	model('gemini-3.7-flash', 'Gemini 3.7 Flash', 'Previous-generation Flash model for complex coding, agentic workflows and reliable multi-step execution.', TEXT_LIMITS),
+	model('gemini-3.6-flash', 'Gemini 3.6 Flash', 'Previous-generation Flash model balancing speed and multimodal capability.', TEXT_LIMITS),
+	model('gemini-3.5-flash', 'Gemini 3.5 Flash', 'Legacy Flash model (deprecated; requests are forwarded to Gemini 3.6 Flash).', TEXT_LIMITS),
+	model('gemini-3.5-flash-lite', 'Gemini 3.5 Flash-Lite', 'Fastest and most cost-efficient 3.5 model, for high-throughput execution.', TEXT_LIMITS),
+	model('gemini-3.1-flash-lite', 'Gemini 3.1 Flash-Lite', 'Frontier-class performance at a fraction of the cost of larger models.', TEXT_LIMITS),
+	model('gemini-3.1-pro-preview', 'Gemini 3.1 Pro Preview', 'Advanced intelligence, complex problem solving and strong agentic capabilities.', TEXT_LIMITS),
+	model('gemini-3-flash-preview', 'Gemini 3 Flash Preview', 'Frontier-class performance at a fraction of the cost of larger models.', TEXT_LIMITS),
+	model('gemini-3.8-flash-tts', 'Gemini 3.8 Flash TTS', 'Flagship creative text-to-speech model with studio-grade voice fidelity.', TTS_LIMITS),
+	model('gemini-3.8-flash-lite-tts', 'Gemini 3.8 Flash-Lite TTS', 'Fast, cost-efficient text-to-speech model for high-volume production.', TTS_LIMITS),
+	model('gemini-3.1-flash-tts-preview', 'Gemini 3.1 Flash TTS Preview', 'Legacy TTS preview model.', TTS_LIMITS),
+	model('gemini-embedding-2', 'Gemini Embedding 2', 'Multimodal embeddings of text, images, video, audio and PDF in one space.', { inputTokenLimit: 8192, outputTokenLimit: 1, supportedGenerationMethods: EMBED_METHODS }),
 ];
 for (const m of MODELS) delete m.baseModelId;
-const EMBED_DIMS = { 'text-embedding-004': 768, 'gemini-embedding-001': 3072 };
+const EMBED_DIMS = { 'text-embedding-004': 768, 'gemini-embedding-001': 3072, 'gemini-embedding-2': 3072 };
+
+// How each text model takes thinking (Gemini thinking docs, read 2026-12-01). `levels`: accepted
+// thinkingLevel values (3.x); `budget`: [min, max] thinkingBudget, `off` whether 0 is allowed (2.5);
+// `budgetOk`: a 3.0/3.1 model still accepts a budget for backward compatibility (3.5+ answer 400).
+const ALL_LEVELS = ['minimal', 'low', 'medium', 'high'];
+const THINKING = {
+	'gemini-2.5-flash': { budget: [1, 24576], off: true, thinksByDefault: true },
+	'gemini-2.5-flash-lite': { budget: [512, 24576], off: true, thinksByDefault: false },
+	'gemini-2.5-pro': { budget: [128, 32768], off: false, thinksByDefault: true },
+	'gemini-3-flash-preview': { levels: ALL_LEVELS, defaultLevel: 'high', budgetOk: true },
+	'gemini-3.1-pro-preview': { levels: ['low', 'medium', 'high'], defaultLevel: 'high', budgetOk: true },
+	'gemini-3.1-flash-lite': { levels: ALL_LEVELS, defaultLevel: 'minimal', budgetOk: true },
+	'gemini-3.5-flash': { levels: ALL_LEVELS, defaultLevel: 'medium' },
+	'gemini-3.5-flash-lite': { levels: ALL_LEVELS, defaultLevel: 'minimal' },
+	'gemini-3.6-flash': { levels: ALL_LEVELS, defaultLevel: 'medium' },
+	'gemini-3.7-flash': { levels: ['low', 'medium', 'high'], defaultLevel: 'medium' },
+	'gemini-3.8-flash': { levels: ['low', 'medium', 'high'], defaultLevel: 'medium' },
+};
+// Speech models that answer WAV (audio/wav) instead of raw L16 PCM (speech-generation docs).
+const WAV_TTS = /^gemini-3\.8-.*tts$/;
 
 const VOICES = [];
 for (const [lang, genders] of Object.entries({ 'en-US': 'MALE FEMALE MALE FEMALE', 'pt-BR': 'FEMALE MALE FEMALE', 'es-ES': 'FEMALE MALE FEMALE', 'fr-FR': 'FEMALE MALE FEMALE MALE', 'de-DE': 'FEMALE MALE FEMALE MALE', 'en-GB': 'FEMALE MALE FEMALE MALE' })) {
@@ -263,4 +300,4 @@ for (const [lang, genders] of Object.entries({ 'en-US': 'MALE FEMALE MALE FEMALE
 	}
 }
 
-module.exports = { mulberry32, hash32, prose, generate, violate, embed, MODELS, EMBED_DIMS, VOICES, resolve };
+module.exports = { mulberry32, hash32, prose, generate, violate, embed, MODELS, EMBED_DIMS, VOICES, resolve, THINKING, WAV_TTS };

@@ -94,12 +94,16 @@ describe('Gemini API shapes', () => {
 		const names = all.json.models.map((m) => m.name);
 		expect(names).toEqual(expect.arrayContaining(['models/gemini-2.5-flash', 'models/gemini-2.5-pro', 'models/gemini-2.5-flash-lite', 'models/gemini-2.5-flash-preview-tts', 'models/gemini-2.5-pro-preview-tts', 'models/text-embedding-004', 'models/gemini-embedding-001']));
 		for (const m of all.json.models) expect(m).toEqual(expect.objectContaining({ displayName: expect.any(String), supportedGenerationMethods: expect.any(Array), inputTokenLimit: expect.any(Number), outputTokenLimit: expect.any(Number) }));
-		const p1 = await call(fake, '/v1beta/models?pageSize=3');
-		expect(p1.json.models).toHaveLength(3);
-		const p2 = await call(fake, `/v1beta/models?pageSize=3&pageToken=${p1.json.nextPageToken}`);
-		const p3 = await call(fake, `/v1beta/models?pageSize=3&pageToken=${p2.json.nextPageToken}`);
-		expect(p3.json.nextPageToken).toBeUndefined();
-		expect([...p1.json.models, ...p2.json.models, ...p3.json.models].map((m) => m.name)).toEqual(names);
+		const paged = [];
+		let token;
+		do {
+			const page = await call(fake, `/v1beta/models?pageSize=3${token ? `&pageToken=${token}` : ''}`);
+			expect(page.json.models.length).toBeLessThanOrEqual(3);
+			paged.push(...page.json.models);
+			token = page.json.nextPageToken;
+		} while (token);
+		expect(paged.map((m) => m.name)).toEqual(names);
+		expect(Math.ceil(names.length / 3)).toBeGreaterThan(2);
 		const one = await call(fake, '/v1/models/gemini-2.5-pro');
 		expect(one.json.name).toBe('models/gemini-2.5-pro');
 		const missing = await call(fake, '/v1beta/models/gemini-9:generateContent', prompt('hi'));
@@ -477,5 +481,67 @@ describe('speech', () => {
 			for (const v of json.voices) expect(v).toEqual({ languageCodes: [lang], name: expect.stringMatching(new RegExp(`^${lang}-`)), ssmlGender: expect.stringMatching(/^(MALE|FEMALE)$/), naturalSampleRateHertz: 24000 });
 		}
 		expect((await call(fake, '/v1/voices')).json.voices.length).toBeGreaterThan(40);
+	});
+});
+
+describe('models of today: thinking rules, retired models, 3.8 speech', () => {
+	const gen = (fake, model, generationConfig) => call(fake, `/v1beta/models/${model}:generateContent`, prompt('Plan the lighthouse festival', generationConfig));
+	const thinking = (thinkingConfig) => ({ thinkingConfig });
+
+	test('thinkingConfig is checked per model with the API wording; accepted levels shape thought tokens', async () => {
+		const fake = await start();
+		const message = async (model, config) => {
+			const r = await gen(fake, model, thinking(config));
+			expect([model, r.status, r.json.error.status]).toEqual([model, 400, 'INVALID_ARGUMENT']);
+			return r.json.error.message;
+		};
+		expect(await message('gemini-3.8-flash', { thinkingLevel: 'low', thinkingBudget: 0 })).toBe('You can only set only one of thinking budget and thinking level.');
+		expect(await message('gemini-3.8-flash', { thinkingLevel: 'minimal' })).toBe('Thinking level MINIMAL is not supported for this model. Please retry with other thinking level.');
+		expect(await message('gemini-3.1-pro-preview', { thinking_level: 'MINIMAL' })).toMatch(/MINIMAL is not supported/);
+		expect(await message('gemini-2.5-flash', { thinkingLevel: 'low' })).toBe('Thinking level is not supported for this model.');
+		expect(await message('gemini-3.8-flash', { thinkingLevel: 'tiny' })).toMatch(/^Invalid value at 'generation_config.thinking_config.thinking_level'/);
+		expect(await message('gemini-3.5-flash', { thinkingBudget: 1024 })).toMatch(/Thinking budget is not supported for this model/);
+		expect(await message('gemini-2.5-pro', { thinkingBudget: 0 })).toMatch(/only works in thinking mode/);
+		expect(await message('gemini-2.5-flash-lite', { thinkingBudget: 100 })).toBe('The thinking budget (100) is invalid.');
+
+		// Accepted: levels on 3.x (either case), a budget on 2.5 and, for compatibility, on 3.1.
+		for (const [model, config] of [['gemini-3.8-flash', { thinkingLevel: 'LOW' }], ['gemini-3.6-flash', { thinkingLevel: 'minimal' }], ['gemini-3.1-flash-lite', { thinkingBudget: 0 }], ['gemini-2.5-flash-lite', { thinkingBudget: 512 }], ['gemini-2.5-pro', { thinkingBudget: -1 }]]) {
+			expect([model, (await gen(fake, model, thinking(config))).status]).toEqual([model, 200]);
+		}
+		const thoughts = async (model, config) => (await gen(fake, model, config && thinking(config))).json.usageMetadata.thoughtsTokenCount || 0;
+		expect(await thoughts('gemini-3.6-flash', { thinkingLevel: 'minimal' })).toBe(0);
+		expect(await thoughts('gemini-3.8-flash', { thinkingLevel: 'low' })).toBeGreaterThan(0);
+		expect(await thoughts('gemini-3.8-flash', { thinkingLevel: 'low' })).toBeLessThanOrEqual(16 + 96);
+		expect(await thoughts('gemini-3.5-flash-lite')).toBe(0); // its default level is minimal
+		expect(await thoughts('gemini-3.8-flash')).toBeGreaterThan(0); // default medium
+	});
+
+	test('retiredModels: 404 NOT_FOUND with the API message on every route, out of the list; an override answers as configured', async () => {
+		const fake = await start({ retiredModels: { 'gemini-2.5-flash': { message: 'This model models/gemini-2.5-flash is no longer available to new users. Please update your code to use a newer model for the latest features and improvements.' }, 'gemini-2.5-pro': { status: 503, message: 'no available channels for model gemini-2.5-pro' } } });
+		const flash = await gen(fake, 'gemini-2.5-flash');
+		expect(flash.status).toBe(404);
+		expect(flash.json.error).toMatchObject({ code: 404, status: 'NOT_FOUND', message: expect.stringMatching(/^This model models\/gemini-2\.5-flash is no longer available to new users\./) });
+		expect((await call(fake, '/v1beta/models/gemini-2.5-flash:countTokens', prompt('x'))).status).toBe(404);
+		const pro = await gen(fake, 'gemini-2.5-pro');
+		expect(pro.json.error).toMatchObject({ code: 503, status: 'UNAVAILABLE', message: 'no available channels for model gemini-2.5-pro' });
+		const names = (await call(fake, '/v1beta/models?pageSize=100')).json.models.map((m) => m.name);
+		expect(names).not.toEqual(expect.arrayContaining(['models/gemini-2.5-flash']));
+		expect(names).not.toContain('models/gemini-2.5-pro');
+		expect(names).toContain('models/gemini-3.8-flash');
+		fake.configure({ retiredModels: [] });
+		expect((await gen(fake, 'gemini-2.5-flash')).status).toBe(200);
+	});
+
+	test('the 3.8 speech models answer WAV (RIFF, 24 kHz mono 16-bit); the 2.5 previews raw PCM', async () => {
+		const fake = await start();
+		const speak = (model) => call(fake, `/v1beta/models/${model}:generateContent`, { contents: [{ role: 'user', parts: [{ text: 'Good morning, crew.' }] }], generationConfig: { responseModalities: ['AUDIO'], speechConfig: { voiceConfig: { prebuiltVoiceConfig: { voiceName: 'Kore' } } } } });
+		for (const model of ['gemini-3.8-flash-tts', 'gemini-3.8-flash-lite-tts']) {
+			const part = partsOf((await speak(model)).json)[0];
+			expect(part.inlineData.mimeType).toBe('audio/wav');
+			const wav = Buffer.from(part.inlineData.data, 'base64');
+			expect(wav.toString('ascii', 0, 4)).toBe('RIFF');
+			expect([wav.readUInt16LE(22), wav.readUInt32LE(24), wav.readUInt16LE(34)]).toEqual([1, 24000, 16]);
+		}
+		expect(partsOf((await speak('gemini-3.1-flash-tts-preview')).json)[0].inlineData.mimeType).toBe('audio/L16;codec=pcm;rate=24000');
 	});
 });

@@ -16,8 +16,6 @@ import { validateAiMission } from './validate';
 const MAX_HEADROOM = 2;
 /** Keeps the headroom formula finite when every offered mission so far was rejected. */
 const MIN_ACCEPT_RATE = 0.01;
-/** Thinking off: missions need no reasoning, and thinking tokens would eat Max Output Tokens. */
-const THINKING_OFF = 0;
 
 export interface AiDependencies {
 	ctx: RequestContext;
@@ -98,7 +96,8 @@ export async function runAiPhase(
 				temperature: ai.temperature,
 				topP: ai.topP,
 				maxOutputTokens: ai.maxOutputTokens,
-				thinkingBudget: /flash/i.test(ai.model) ? THINKING_OFF : undefined,
+				// Missions need no reasoning, and thinking tokens would eat Max Output Tokens.
+				lowThinking: true,
 			},
 			toArray,
 			// Rounds over-ask; once enough missions arrived, a batch still waiting for a slot is dropped.

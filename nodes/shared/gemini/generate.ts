@@ -5,14 +5,22 @@ import { InvalidOutputError, requestOnce } from '../transport/request';
 import type { RequestContext, ResolvedCredential } from '../transport/request';
 import { resilientCall } from '../transport/resilientCall';
 import type { CallAccounting, ResilienceSettings } from '../transport/resilientCall';
-
-export const DEFAULT_GEMINI_MODEL = 'gemini-2.5-flash';
+import { bareModelName, lowThinkingConfig, takesThinkingBudget } from './catalog';
+import { asModelError } from './modelErrors';
 
 export interface GenerationOptions {
 	temperature?: number;
 	topP?: number;
 	maxOutputTokens?: number;
-	/** 0 turns thinking off on models that allow it, so the whole token budget goes to the answer. */
+	/**
+	 * Ask for the least thinking the model accepts, so Max Output Tokens goes to the answer. The
+	 * catalog decides how per model family (a budget for 2.5, a level for 3.x, nothing otherwise).
+	 */
+	lowThinking?: boolean;
+	/**
+	 * @deprecated Use `lowThinking`. 0 means the same as `lowThinking: true`; another value is sent
+	 * only to models that take a budget (Gemini 2.5), since 3.x models answer 400 to a budget.
+	 */
 	thinkingBudget?: number;
 }
 
@@ -38,10 +46,18 @@ interface GeminiResponse {
 	usageMetadata?: { promptTokenCount?: number; candidatesTokenCount?: number; thoughtsTokenCount?: number };
 }
 
-/** Accepts "gemini-2.5-flash" or "models/gemini-2.5-flash" (what the model list returns). */
+/** Accepts "gemini-3.8-flash" or "models/gemini-3.8-flash" (what the model list returns). */
 export function modelPath(model: string): string {
-	const name = model.trim().replace(/^models\//, '');
-	return `/v1beta/models/${encodeURIComponent(name)}`;
+	return `/v1beta/models/${encodeURIComponent(bareModelName(model))}`;
+}
+
+/** The thinkingConfig this request sends, if any: one field only, chosen by the catalog. */
+export function thinkingConfigFor(request: GenerateRequest): IDataObject | undefined {
+	if (request.lowThinking || request.thinkingBudget === 0) return lowThinkingConfig(request.model);
+	if (request.thinkingBudget !== undefined && takesThinkingBudget(request.model)) {
+		return { thinkingBudget: request.thinkingBudget };
+	}
+	return undefined;
 }
 
 /** The request body, in the same shape the official @google/genai client sends. */
@@ -54,9 +70,8 @@ export function buildGenerateContentBody(request: GenerateRequest): IDataObject 
 		generationConfig.responseMimeType = 'application/json';
 		generationConfig.responseSchema = request.responseSchema;
 	}
-	if (request.thinkingBudget !== undefined) {
-		generationConfig.thinkingConfig = { thinkingBudget: request.thinkingBudget };
-	}
+	const thinkingConfig = thinkingConfigFor(request);
+	if (thinkingConfig) generationConfig.thinkingConfig = thinkingConfig;
 	// Same keys as the official client, which always sends generationConfig, even empty.
 	const body: IDataObject = {
 		contents: [{ role: 'user', parts: [{ text: request.prompt }] }],
@@ -110,7 +125,10 @@ async function generateOnce(
 		},
 		timeoutMs,
 		signal,
-	);
+	).catch((error: unknown) => {
+		// A retired or unknown model is never retried, and the message says what to pick instead.
+		throw asModelError(error, request.model);
+	});
 	const body = typeof response.body === 'object' && response.body !== null ? response.body : {};
 	countUsage(accounting, body);
 	const result = readCandidateText(body);

@@ -2,6 +2,9 @@ import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow'
 
 import { requestOnce, resolveCredential, toNodeError } from '../transport/request';
 import { DEFAULT_CALL_TIMEOUT_MS } from '../transport/deadline';
+import { bareModelName, compareNewestFirst, defaultModelFor } from './catalog';
+import type { ModelKind } from './catalog';
+import { isShutDown, retirementOf } from './retired';
 
 const PAGE_SIZE = 100;
 
@@ -10,7 +13,7 @@ interface ModelList {
 	nextPageToken?: string;
 }
 
-export type ModelKind = 'text' | 'speech' | 'embedding';
+export type { ModelKind } from './catalog';
 
 function fitsKind(kind: ModelKind, name: string, methods: string[]): boolean {
 	if (kind === 'embedding') return methods.includes('embedContent') || methods.includes('batchEmbedContents');
@@ -20,6 +23,20 @@ function fitsKind(kind: ModelKind, name: string, methods: string[]): boolean {
 	return !isSpeech && !/embedding|image|live|native-audio/i.test(name);
 }
 
+/** "Gemini 3.8 Flash (gemini-3.8-flash) (default)", with a note on deprecated models. */
+function pickerLabel(kind: ModelKind, value: string, displayName: string | undefined): string {
+	const base = displayName ? `${displayName} (${value})` : value;
+	const retirement = retirementOf(value);
+	if (value === defaultModelFor(kind)) return `${base} (default)`;
+	if (retirement?.shutdown) return `${base} (shuts down ${retirement.shutdown}, use ${retirement.replacement})`;
+	if (retirement) return `${base} (deprecated, use ${retirement.replacement})`;
+	return base;
+}
+
+/**
+ * One page of the model list, filtered to the kind, newest first (each page on its own: the
+ * API pages in its own order), the default marked. With PAGE_SIZE 100 the list is one page today.
+ */
 async function searchModels(
 	ctx: ILoadOptionsFunctions,
 	kind: ModelKind,
@@ -38,13 +55,15 @@ async function searchModels(
 			undefined,
 		);
 		const needle = (filter ?? '').toLowerCase();
+		const now = Date.now();
 		const results = (body.models ?? [])
 			.filter((model) => fitsKind(kind, model.name ?? '', model.supportedGenerationMethods ?? []))
-			.map((model) => {
-				const value = (model.name ?? '').replace(/^models\//, '');
-				return { name: model.displayName ? `${model.displayName} (${value})` : value, value };
-			})
-			.filter((model) => model.value !== '' && model.name.toLowerCase().includes(needle));
+			.map((model) => ({ value: bareModelName(model.name ?? ''), displayName: model.displayName }))
+			// Shut-down models are left out even when a stale list still carries them.
+			.filter((model) => model.value !== '' && !isShutDown(model.value, now))
+			.sort((a, b) => compareNewestFirst(a.value, b.value))
+			.map((model) => ({ name: pickerLabel(kind, model.value, model.displayName), value: model.value }))
+			.filter((model) => model.name.toLowerCase().includes(needle));
 		return { results, paginationToken: body.nextPageToken };
 	} catch (error) {
 		throw toNodeError(ctx, error, 0, credential.secrets, 'Gemini API');

@@ -8,6 +8,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import { goneModelIn, modelAdvice, ModelUnavailableError, modelUnavailableMessage } from '../gemini/retired';
 import { parseRetryAfter, parseRetryInfoDelay, redactSecrets, RETRYABLE_STATUS_CODES } from './errors';
 import type { RetryDecision } from './errors';
 import { attemptsOf, CancelledError, DeadlineExceededError } from './retry';
@@ -262,6 +263,9 @@ export function classifyFailure(error: unknown, retryInvalidOutput: boolean): Re
 }
 
 function advice(error: GoogleHttpError, credentialName: string): string {
+	// A model that is gone (404, or the deprecation message under any status): name the fix.
+	const goneModel = goneModelIn(error.statusCode, error.googleMessage);
+	if (goneModel) return modelAdvice(goneModel);
 	switch (error.statusCode) {
 		case 400:
 			return `Check the node's parameters (model, prompt size, options). If the message mentions an API key, check the "${credentialName}" credential.`;
@@ -296,16 +300,28 @@ export function toNodeError(
 	const afterAttempts = attempts && attempts > 1 ? ` after ${attempts} attempts` : '';
 
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+	if (error instanceof ModelUnavailableError) {
+		// Something the user must change (the model), so not an API error; Google's words kept.
+		return new NodeOperationError(node, clean(error.message), {
+			itemIndex,
+			description: clean(
+				`Google answered HTTP ${error.statusCode}${error.googleStatus ? ` ${error.googleStatus}` : ''}${error.googleMessage ? `: ${error.googleMessage}` : ''}`,
+			),
+		});
+	}
 	if (error instanceof GoogleHttpError) {
 		const response: JsonObject = {
 			httpCode: String(error.statusCode),
 			status: error.googleStatus ?? null,
 			message: clean(error.googleMessage),
 		};
+		const goneModel = goneModelIn(error.statusCode, error.googleMessage);
 		return new NodeApiError(node, response, {
 			itemIndex,
 			httpCode: String(error.statusCode),
-			message: clean(`${error.message}${afterAttempts}`),
+			message: clean(
+				`${error.message}${afterAttempts}${goneModel ? `: ${modelUnavailableMessage(goneModel)}` : ''}`,
+			),
 			description: clean(
 				`${error.googleMessage ? `Google said: ${error.googleMessage}. ` : ''}${advice(error, credentialName)}`,
 			),
