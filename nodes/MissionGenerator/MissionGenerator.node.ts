@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { searchGenerativeModels } from '../shared/gemini/models';
+import { searchGenerativeModels, searchTextModels } from '../shared/gemini/models';
 import { missionGeneratorProperties } from './description';
 import { router } from './router';
 
@@ -13,7 +13,10 @@ export class MissionGenerator implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{$parameter["count"] + " missions · " + $parameter["tier"]}}',
-		description: 'Generate distinct gamified missions: templates first, Gemini for the rest',
+		description:
+			'Creates distinct gamified personal-finance missions for one player level (Beginner, Intermediate or Advanced) in English or Brazilian Portuguese. Returns one item per mission (title, description, type, target, xpReward) and a report. Built-in templates first; Gemini writes the rest.',
+		// Used as is by n8n's docs link; a codex URL would get "?utm_…" appended after the "#section".
+		documentationUrl: 'https://github.com/gemini-ops/n8n-nodes-gemini-ops#mission-generator',
 		defaults: { name: 'Mission Generator' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -23,7 +26,8 @@ export class MissionGenerator implements INodeType {
 		properties: missionGeneratorProperties,
 	};
 
-	methods = { listSearch: { searchGenerativeModels } };
+	// searchGenerativeModels: the picker's name in workflows saved before searchTextModels existed.
+	methods = { listSearch: { searchTextModels, searchGenerativeModels } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);
