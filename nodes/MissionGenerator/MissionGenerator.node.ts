@@ -5,6 +5,9 @@ import { searchGenerativeModels, searchTextModels } from '../shared/gemini/model
 import { missionGeneratorProperties } from './description';
 import { router } from './router';
 
+// Codex (MissionGenerator.node.json), copied by every node: n8n's node panel hides "AI" nodes from
+// its regular search unless subcategories.AI lists "Root Nodes"; the alias "Gemini" makes
+// "gemini" find it (search reads only displayName and alias). test/unit/codex.test.js checks it.
 export class MissionGenerator implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Mission Generator',

@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { DEFAULT_TEXT_MODEL } from '../shared/gemini/catalog';
 import { resilienceOptionProperties } from '../shared/node/resilienceOptions';
 import { MISSION_THEMES, MISSION_TIERS } from './templates/types';
 
@@ -171,7 +172,7 @@ const missionOptions: INodeProperties[] = [
 		displayName: 'Model',
 		name: 'model',
 		type: 'resourceLocator',
-		default: { mode: 'list', value: '' },
+		default: { mode: 'list', value: DEFAULT_TEXT_MODEL },
 		modes: [
 			{
 				displayName: 'From List',
@@ -187,7 +188,7 @@ const missionOptions: INodeProperties[] = [
 			},
 		],
 		description:
-			'The Gemini model that writes missions, from the models your Gemini credential can use. Left empty, the package\'s current default Flash model.',
+			'The Gemini model that writes missions, from the models your Gemini credential can use',
 	},
 	{
 		displayName: 'Progress URL',

@@ -315,6 +315,7 @@ describe('the panel', () => {
 		expect(visible.find((p) => p.name === 'locale').default).toBe('en');
 		const model = OPTIONS.find((o) => o.name === 'model');
 		expect(model.modes[0].typeOptions.searchListMethod).toBe('searchTextModels');
+		expect(model.default).toEqual({ mode: 'list', value: DEFAULT_TEXT_MODEL });
 		expect(Object.keys(new MissionGenerator().methods.listSearch)).toContain('searchTextModels');
 	});
 
@@ -327,12 +328,6 @@ describe('the panel', () => {
 		expect(readme).toMatch(/^## Mission Generator$/m);
 		const codex = require('../../nodes/MissionGenerator/MissionGenerator.node.json');
 		expect(codex.resources.primaryDocumentation[0].url).toBe(description.documentationUrl);
-	});
-
-	test('findable by search: an AI-category codex also lists "Root Nodes", and "Gemini" is an alias', () => {
-		const codex = require('../../nodes/MissionGenerator/MissionGenerator.node.json');
-		if (codex.categories.includes('AI')) expect(codex.subcategories.AI).toContain('Root Nodes');
-		expect(codex.alias).toContain('Gemini');
 	});
 
 	test('usable as a tool by an AI agent, with a description that says what it returns', () => {
@@ -662,6 +657,27 @@ describe('concurrency, single flight, progress, cancel', () => {
 		});
 		expect(output[0]).toHaveLength(3);
 		expect(output[1][0].json.progressUpdatesFailed).toBeGreaterThan(0);
+	});
+
+	test('waiting for a call slot counts against the item deadline: no request is sent with too little time left', async () => {
+		fake.configure({ latencyMs: 1500 });
+		const { output } = await executeNode(MissionGenerator, {
+			parameters: (i) => ({
+				tier: 'Expert',
+				count: 4,
+				locale: 'en',
+				options: { jobId: `slot-${i}`, parallelCalls: 1, batchSize: 4, headroomPercent: 0, itemDeadlineSeconds: 2, minimumMissions: 0 },
+			}),
+			items: [{}, {}],
+			credentials: gemini(),
+		});
+		const reports = output[1].map((r) => r.json);
+		const waited = reports.find((r) => r.fromAi === 0);
+		expect(reports.find((r) => r.fromAi === 4)).toBeDefined();
+		expect(waited.apiCalls).toBe(0);
+		expect(waited.fallbackReason).toMatch(/waited 1\.\d s for a free call slot \(Parallel Calls is 1\)/);
+		expect(waited.fallbackReason).toMatch(/raise "Parallel Calls" in the node's Options or "Item Deadline \(Seconds\)"/);
+		expect(fake.stats().byRoute.generateContent).toBe(1);
 	});
 
 	test('stopping the execution ends a hanging call at once', async () => {

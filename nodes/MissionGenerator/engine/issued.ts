@@ -3,10 +3,11 @@ import type { ExistingMission } from './types';
 
 /**
  * How long a mission counts as "just handed out" to a job. Long enough to cover two requests
- * that arrive together even when the first is served from templates in milliseconds; short
- * enough that the next users of the same tier still get template missions.
+ * that arrive together even when the first is served from templates in milliseconds (or waits
+ * for Gemini for most of a minute); short enough that the next users of the same tier soon get
+ * template missions again instead of paying for AI ones.
  */
-export const ISSUED_TTL_MS = 2 * 60_000;
+export const ISSUED_TTL_MS = 60_000;
 /** Per tier and language: bounds memory and the similarity checks each new mission costs. */
 export const MAX_ISSUED_PER_SCOPE = 300;
 export const MAX_SCOPES = 100;
