@@ -16,12 +16,17 @@ export class MissionGenerator implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{$parameter["count"] + " missions · " + $parameter["tier"]}}',
-		description:
-			'Creates distinct gamified personal-finance missions for one player level (Beginner, Intermediate or Advanced) in English or Brazilian Portuguese. Returns one item per mission (title, description, type, target, xpReward) and a report. Built-in templates first; Gemini writes the rest.',
+		description: 'Distinct gamified missions per player level: built-in templates first, Gemini for the rest',
 		// Used as is by n8n's docs link; a codex URL would get "?utm_…" appended after the "#section".
 		documentationUrl: 'https://github.com/gemini-ops/n8n-nodes-gemini-ops#mission-generator',
 		defaults: { name: 'Mission Generator' },
-		usableAsTool: true,
+		// What an AI Agent reads when it uses this node as a tool: when to call it and what comes back.
+		usableAsTool: {
+			replacements: {
+				description:
+					'Creates distinct gamified personal-finance missions for one player level (BEGINNER, INTERMEDIATE or ADVANCED) in English ("en") or Brazilian Portuguese ("pt-BR"). Returns one item per mission (title, description, type, target, xpReward) and a report. Use it when a user needs new missions or challenges for a finance app.',
+			},
+		},
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
 		outputNames: ['Missions', 'Report'],

@@ -2,8 +2,9 @@
 // Every node of the package can be found the way users add nodes: by typing into the node
 // panel's search in a real n8n 2.41.1 editor (Debian's Chromium, headless, via playwright-core).
 // n8n leaves nodes whose codex says "AI" out of the regular search unless their AI subcategories
-// include "Root Nodes"; this test is what catches a codex that gets that wrong. It also saves the
-// search result as docs/node-search.png.
+// include "Root Nodes"; this test is what catches a codex that gets that wrong (with the codex
+// the package had before, both searches come back without the node). It also checks that n8n
+// offers each node as an AI Agent tool, and saves the search result as docs/node-search.png.
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -30,12 +31,11 @@ const SCREENSHOT = path.join(runtime.REPO_ROOT, 'docs', 'node-search.png');
 jest.setTimeout(300_000);
 
 /** The display name of every node the package ships, read from the built files n8n loads. */
-function shippedNodes() {
+function shippedNodeClasses() {
 	runtime.buildPackage({ log: (message) => process.stderr.write(`[e2e] ${message}\n`) });
 	return runtime.PACKAGE_JSON.n8n.nodes.map((file) => {
 		const exported = require(path.join(runtime.REPO_ROOT, file));
-		const NodeClass = Object.values(exported).find((value) => typeof value === 'function');
-		return new NodeClass().description.displayName;
+		return Object.values(exported).find((value) => typeof value === 'function');
 	});
 }
 
@@ -94,12 +94,23 @@ describe('node panel search in the n8n editor', () => {
 		return await page.locator('[data-test-id="node-creator-node-item"] [data-test-id="node-creator-item-name"]').allInnerTexts();
 	}
 
-	const nodes = shippedNodes();
+	const nodeClasses = shippedNodeClasses();
+	const nodes = nodeClasses.map((NodeClass) => new NodeClass().description.displayName);
 
 	test.each(nodes)('"%s" is found by its name', printLogsOnFailure(() => instance, async (displayName) => {
 		expect(await search(displayName.toLowerCase())).toContain(displayName);
 		// The first word alone ("mission"), as a user types it.
 		expect(await search(displayName.split(' ')[0].toLowerCase())).toContain(displayName);
+	}));
+
+	test('n8n offers every node as an AI Agent tool, with no setting needed in 2.41.1', printLogsOnFailure(() => instance, async () => {
+		const types = await page.evaluate(async () => await (await fetch('/types/nodes.json')).json());
+		for (const NodeClass of nodeClasses) {
+			const { name, usableAsTool } = new NodeClass().description;
+			const tool = types.find((t) => t.name === `${runtime.PACKAGE_NAME}.${name}Tool`);
+			expect({ name, tool: Boolean(tool) }).toEqual({ name, tool: true });
+			expect(tool.description).toBe(usableAsTool.replacements?.description ?? new NodeClass().description.description);
+		}
 	}));
 
 	test('every node of the package is found by "gemini"', printLogsOnFailure(() => instance, async () => {

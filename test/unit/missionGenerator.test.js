@@ -330,10 +330,11 @@ describe('the panel', () => {
 		expect(codex.resources.primaryDocumentation[0].url).toBe(description.documentationUrl);
 	});
 
-	test('usable as a tool by an AI agent, with a description that says what it returns', () => {
-		expect(description.usableAsTool).toBe(true);
-		expect(description.description).toMatch(/Beginner, Intermediate or Advanced/);
-		expect(description.description).toMatch(/Returns one item per mission/);
+	test('usable as a tool by an AI agent, with a description that says when to use it and what it returns', () => {
+		const tool = description.usableAsTool.replacements.description;
+		expect(tool).toMatch(/BEGINNER, INTERMEDIATE or ADVANCED/);
+		expect(tool).toMatch(/Returns one item per mission/);
+		expect(tool).toMatch(/Use it when/);
 	});
 });
 
