@@ -113,7 +113,8 @@ describe('node panel search in the n8n editor', () => {
 		}
 	}));
 
-	test('every node of the package is found by "gemini"', printLogsOnFailure(() => instance, async () => {
+	test('every node of the package is found by "gemini" and "gemini ops"', printLogsOnFailure(() => instance, async () => {
+		for (const displayName of nodes) expect(await search('gemini ops')).toContain(displayName);
 		const found = await search('gemini');
 		for (const displayName of nodes) expect(found).toContain(displayName);
 		fs.mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
