@@ -1,10 +1,13 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { searchGenerativeModels } from '../shared/gemini/models';
+import { searchGenerativeModels, searchTextModels } from '../shared/gemini/models';
 import { missionGeneratorProperties } from './description';
 import { router } from './router';
 
+// Codex (MissionGenerator.node.json), copied by every node: n8n's node panel hides "AI" nodes from
+// its regular search unless subcategories.AI lists "Root Nodes"; the alias "Gemini" makes
+// "gemini" find it (search reads only displayName and alias). test/unit/codex.test.js checks it.
 export class MissionGenerator implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Mission Generator',
@@ -13,9 +16,17 @@ export class MissionGenerator implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{$parameter["count"] + " missions · " + $parameter["tier"]}}',
-		description: 'Generate distinct gamified missions: templates first, Gemini for the rest',
+		description: 'Distinct gamified missions per player level: built-in templates first, Gemini for the rest',
+		// Used as is by n8n's docs link; a codex URL would get "?utm_…" appended after the "#section".
+		documentationUrl: 'https://github.com/gemini-ops/n8n-nodes-gemini-ops#mission-generator',
 		defaults: { name: 'Mission Generator' },
-		usableAsTool: true,
+		// What an AI Agent reads when it uses this node as a tool: when to call it and what comes back.
+		usableAsTool: {
+			replacements: {
+				description:
+					'Creates distinct gamified personal-finance missions for one player level (BEGINNER, INTERMEDIATE or ADVANCED) in English ("en") or Brazilian Portuguese ("pt-BR"). Returns one item per mission (title, description, type, target, xpReward) and a report. Use it when a user needs new missions or challenges for a finance app.',
+			},
+		},
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
 		outputNames: ['Missions', 'Report'],
@@ -23,7 +34,8 @@ export class MissionGenerator implements INodeType {
 		properties: missionGeneratorProperties,
 	};
 
-	methods = { listSearch: { searchGenerativeModels } };
+	// searchGenerativeModels: the picker's name in workflows saved before searchTextModels existed.
+	methods = { listSearch: { searchTextModels, searchGenerativeModels } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

@@ -1,6 +1,8 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { MISSION_THEMES } from './templates/types';
+import { DEFAULT_TEXT_MODEL } from '../shared/gemini/catalog';
+import { resilienceOptionProperties } from '../shared/node/resilienceOptions';
+import { MISSION_THEMES, MISSION_TIERS } from './templates/types';
 
 export const DEFAULT_THEMES = [
 	{ name: 'habits', focus: 'Building the habit of recording expenses', keywords: 'diary, routine, consistency' },
@@ -9,6 +11,263 @@ export const DEFAULT_THEMES = [
 	{ name: 'goals', focus: 'Setting financial goals', keywords: 'goal, objective, plan' },
 	{ name: 'analysis', focus: 'Analysing and understanding personal finances', keywords: 'analyse, understand, discover' },
 ];
+
+/**
+ * Presets for "Duplicate Strictness": how similar two missions may be before the newer one is
+ * rejected. Balanced is the seed's tuning (title 85 %, description 80 %; the earlier 70 % was too
+ * strict and threw away 65 % of the AI's missions).
+ */
+export const DUPLICATE_STRICTNESS = {
+	lenient: { titleExact: 0.98, titleHigh: 0.92, description: 0.9 },
+	balanced: { titleExact: 0.95, titleHigh: 0.85, description: 0.8 },
+	strict: { titleExact: 0.9, titleHigh: 0.75, description: 0.7 },
+} as const;
+export type DuplicateStrictness = keyof typeof DUPLICATE_STRICTNESS;
+
+/** Shown in the panel and in errors; the option names these labels exactly. */
+export const LABELS = {
+	count: 'Number of Missions',
+	minimumMissions: 'Minimum Missions',
+	batchSize: 'AI Batch Size',
+	model: 'Model',
+	customTemplates: 'Custom Templates (JSON)',
+	existingMissionsField: 'Existing Missions Field',
+	progressUrl: 'Progress URL',
+	jobId: 'Job ID',
+	progressToken: 'Progress Token',
+	tier: 'Tier',
+	locale: 'Language',
+} as const;
+
+/**
+ * Optional settings that sat at the top level before they moved into Options. Kept as hidden
+ * parameters so workflows saved with them (including the shipped ones) still pass their values;
+ * a value under Options wins.
+ */
+const LEGACY_TOP_LEVEL: INodeProperties[] = ['existingMissionsField', 'customTemplates', 'progressUrl', 'progressToken', 'jobId'].map(
+	(name) => ({ displayName: name, name, type: 'hidden', default: '' }),
+);
+
+/** Mission-specific options; the shared resilience options are added beside them. */
+const missionOptions: INodeProperties[] = [
+	{
+		displayName: 'AI Batch Size',
+		name: 'batchSize',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: 10 },
+		default: 4,
+		description: 'Missions asked for in one Gemini call (1 to 10)',
+	},
+	{
+		displayName: 'Custom Templates (JSON)',
+		name: 'customTemplates',
+		type: 'json',
+		default: '[]',
+		description:
+			'Your own templates, used together with the built-in ones: a list of {"title", "description", "type", "targetRange": [min, max] or "target", "xpRange": [min, max] or "xpReward", optional "tier", "locale", "theme"}. Write {target} where the number goes.',
+	},
+	{
+		displayName: 'Duplicate Strictness',
+		name: 'duplicateStrictness',
+		type: 'options',
+		options: [
+			{
+				name: 'Balanced',
+				value: 'balanced',
+				description: 'Titles 95 % alike, or 85 % alike with descriptions 80 % alike, are duplicates',
+			},
+			{
+				name: 'Lenient',
+				value: 'lenient',
+				description: 'Only near-identical missions are duplicates; fewer AI calls, more similar missions',
+			},
+			{
+				name: 'Strict',
+				value: 'strict',
+				description: 'Loosely similar missions are duplicates too; more variety, more AI calls',
+			},
+		],
+		default: 'balanced',
+		description:
+			'How alike two missions may be before the newer one is rejected (ignoring case and accents). The Expert options below override single numbers.',
+	},
+	{
+		displayName: 'Existing Missions Field',
+		name: 'existingMissionsField',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. body.existingMissions',
+		description:
+			'Field of the input item holding missions that already exist (a list of titles, or of objects with title and description). New missions will not repeat them.',
+	},
+	{
+		displayName: 'Expert: Similarity Close Title',
+		name: 'titleHighSimilarity',
+		type: 'number',
+		typeOptions: { minValue: 0, maxValue: 1, numberPrecision: 2 },
+		default: 0.85,
+		description:
+			'Overrides Duplicate Strictness: titles at least this similar are duplicates when the descriptions are similar too',
+	},
+	{
+		displayName: 'Expert: Similarity Description',
+		name: 'descriptionSimilarity',
+		type: 'number',
+		typeOptions: { minValue: 0, maxValue: 1, numberPrecision: 2 },
+		default: 0.8,
+		description:
+			'Overrides Duplicate Strictness: with a close title, descriptions at least this similar make a duplicate',
+	},
+	{
+		displayName: 'Expert: Similarity Same Title',
+		name: 'titleExactSimilarity',
+		type: 'number',
+		typeOptions: { minValue: 0, maxValue: 1, numberPrecision: 2 },
+		default: 0.95,
+		description: 'Overrides Duplicate Strictness: titles at least this similar are always duplicates',
+	},
+	{
+		displayName: 'Extra AI Missions (%)',
+		name: 'headroomPercent',
+		type: 'number',
+		typeOptions: { minValue: 0, maxValue: 200 },
+		default: 50,
+		description:
+			'Ask Gemini for this much more than is missing, so rejected duplicates rarely need another round. Surplus missions are discarded.',
+	},
+	{
+		displayName: 'Job ID',
+		name: 'jobId',
+		type: 'string',
+		default: '',
+		description:
+			'Identifies the job: sent with progress updates and copied to the report. A job delivered twice while it runs is generated once. Left empty, one is generated.',
+	},
+	{
+		displayName: 'Max Output Tokens',
+		name: 'maxOutputTokens',
+		type: 'number',
+		typeOptions: { minValue: 64 },
+		default: 800,
+		description: 'Most tokens Gemini may write per call',
+	},
+	{
+		displayName: 'Max Refill Rounds',
+		name: 'maxRefillRounds',
+		type: 'number',
+		typeOptions: { minValue: 0, maxValue: 10 },
+		default: 3,
+		description: 'Extra AI rounds allowed to replace missions rejected as duplicates or invalid',
+	},
+	{
+		displayName: 'Minimum Missions',
+		name: 'minimumMissions',
+		type: 'number',
+		typeOptions: { minValue: 0, maxValue: 200 },
+		default: 1,
+		description:
+			'The item fails when fewer missions than this can be delivered (for example when AI is unavailable and templates run out). At most Number of Missions.',
+	},
+	{
+		displayName: 'Model',
+		name: 'model',
+		type: 'resourceLocator',
+		default: { mode: 'list', value: DEFAULT_TEXT_MODEL },
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: { searchListMethod: 'searchTextModels', searchable: true },
+			},
+			{
+				displayName: 'ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'e.g. gemini-3.8-flash',
+			},
+		],
+		description:
+			'The Gemini model that writes missions, from the models your Gemini credential can use',
+	},
+	{
+		displayName: 'Progress URL',
+		name: 'progressUrl',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. https://n8n.example.com/webhook/missions/progress',
+		description:
+			'Address that receives a POST with {jobId, current, total, message} after the template phase and after every AI batch. A failing address never fails the generation.',
+	},
+	{
+		displayName: 'Progress Token',
+		name: 'progressToken',
+		type: 'string',
+		typeOptions: { password: true },
+		default: '',
+		description:
+			"Secret sent in the X-Progress-Token header of every progress update (never in the address), so the receiver can tell this run's updates from forged ones",
+	},
+	{
+		displayName: 'Temperature',
+		name: 'temperature',
+		type: 'number',
+		typeOptions: { minValue: 0, maxValue: 2, numberPrecision: 2 },
+		default: 0.8,
+		description: 'Higher is more creative',
+	},
+	{
+		displayName: 'Themes',
+		name: 'themes',
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true },
+		default: {},
+		description: 'Themes AI batches rotate through. Left empty, the five built-in themes are used.',
+		options: [
+			{
+				displayName: 'Theme',
+				name: 'theme',
+				values: [
+					{
+						displayName: 'Name',
+						name: 'name',
+						type: 'string',
+						default: '',
+						placeholder: `e.g. ${MISSION_THEMES.join(', ')}`,
+					},
+					{
+						displayName: 'Focus',
+						name: 'focus',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. Controlling spending and saving money',
+					},
+					{
+						displayName: 'Keywords',
+						name: 'keywords',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. save, reduce, cut',
+						description: 'Comma-separated',
+					},
+				],
+			},
+		],
+	},
+	{
+		displayName: 'Top P',
+		name: 'topP',
+		type: 'number',
+		typeOptions: { minValue: 0, maxValue: 1, numberPrecision: 2 },
+		default: 0.9,
+		description: 'Nucleus sampling: lower keeps to likelier words',
+	},
+];
+
+/** Every option, in the alphabetical order n8n's panel uses. */
+export const OPTIONS: INodeProperties[] = [...missionOptions, ...resilienceOptionProperties()].sort((a, b) =>
+	a.displayName.localeCompare(b.displayName),
+);
 
 export const missionGeneratorProperties: INodeProperties[] = [
 	{
@@ -21,11 +280,14 @@ export const missionGeneratorProperties: INodeProperties[] = [
 	{
 		displayName: 'Tier',
 		name: 'tier',
-		type: 'string',
+		type: 'options',
+		options: MISSION_TIERS.map((tier) => ({
+			name: tier.charAt(0) + tier.slice(1).toLowerCase(),
+			value: tier,
+		})),
 		default: 'BEGINNER',
-		required: true,
 		description:
-			'The player level: BEGINNER, INTERMEDIATE or ADVANCED have built-in templates; any other name gets missions written by AI only',
+			'The player level. Each has built-in templates and its own XP range. Another level name can be passed with an expression; AI then writes all its missions. Case and accents are ignored.',
 	},
 	{
 		displayName: 'Number of Missions',
@@ -40,237 +302,20 @@ export const missionGeneratorProperties: INodeProperties[] = [
 		name: 'locale',
 		type: 'options',
 		options: [
-			{ name: 'Portuguese (Brazil)', value: 'pt-BR' },
 			{ name: 'English', value: 'en' },
+			{ name: 'Portuguese (Brazil)', value: 'pt-BR' },
 		],
-		default: 'pt-BR',
+		default: 'en',
 		description:
 			'Language of the missions. Built-in templates exist for these two; with an expression you may pass another locale such as "es", which AI then writes alone.',
 	},
-	{
-		displayName: 'Existing Missions Field',
-		name: 'existingMissionsField',
-		type: 'string',
-		default: '',
-		placeholder: 'e.g. body.existingMissions',
-		description:
-			'Field of the input item holding missions that already exist (a list of titles, or of objects with title and description). New missions will not repeat them. Leave empty for none.',
-	},
-	{
-		displayName: 'Custom Templates (JSON)',
-		name: 'customTemplates',
-		type: 'json',
-		default: '[]',
-		description:
-			'Your own templates, used together with the built-in ones: a list of {"title", "description", "type", "targetRange": [min, max] or "target", "xpRange": [min, max] or "xpReward", optional "tier", "locale", "theme"}. Write {target} where the number goes.',
-	},
-	{
-		displayName: 'Progress URL',
-		name: 'progressUrl',
-		type: 'string',
-		default: '',
-		placeholder: 'e.g. https://n8n.example.com/webhook/missions/progress',
-		description:
-			'Optional address that receives a POST with {jobId, current, total, message} after the template phase and after every AI batch. A failing address never fails the generation.',
-	},
-	{
-		displayName: 'Job ID',
-		name: 'jobId',
-		type: 'string',
-		default: '',
-		description: 'Identifier sent with progress updates and copied to the report. Left empty, one is generated.',
-	},
+	...LEGACY_TOP_LEVEL,
 	{
 		displayName: 'Options',
 		name: 'options',
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		options: [
-			{
-				displayName: 'AI Batch Size',
-				name: 'batchSize',
-				type: 'number',
-				typeOptions: { minValue: 1, maxValue: 10 },
-				default: 4,
-				description: 'Missions asked for in one Gemini call (1 to 10)',
-			},
-			{
-				displayName: 'Extra AI Missions (%)',
-				name: 'headroomPercent',
-				type: 'number',
-				typeOptions: { minValue: 0, maxValue: 200 },
-				default: 50,
-				description:
-					'Ask Gemini for this much more than is missing, so rejected duplicates rarely need another round. Surplus missions are discarded.',
-			},
-			{
-				displayName: 'Item Deadline (Seconds)',
-				name: 'itemDeadlineSeconds',
-				type: 'number',
-				typeOptions: { minValue: 1, maxValue: 3600 },
-				default: 100,
-				description:
-					'Most time one input item may take, all retries included. What is ready by then is delivered.',
-			},
-			{
-				displayName: 'Max Attempts per Call',
-				name: 'maxAttempts',
-				type: 'number',
-				typeOptions: { minValue: 1, maxValue: 10 },
-				default: 3,
-				description:
-					'Tries for each Gemini call on rate limits, server errors, timeouts or unusable answers (1 to 10)',
-			},
-			{
-				displayName: 'Max Output Tokens',
-				name: 'maxOutputTokens',
-				type: 'number',
-				typeOptions: { minValue: 64 },
-				default: 800,
-				description: 'Most tokens Gemini may write per call',
-			},
-			{
-				displayName: 'Max Refill Rounds',
-				name: 'maxRefillRounds',
-				type: 'number',
-				typeOptions: { minValue: 0, maxValue: 10 },
-				default: 3,
-				description: 'Extra AI rounds allowed to replace missions rejected as duplicates or invalid',
-			},
-			{
-				displayName: 'Minimum Missions',
-				name: 'minimumMissions',
-				type: 'number',
-				typeOptions: { minValue: 0 },
-				default: 1,
-				description:
-					'The item fails when fewer missions than this can be delivered (for example when AI is unavailable and templates run out)',
-			},
-			{
-				displayName: 'Model',
-				name: 'model',
-				type: 'resourceLocator',
-				default: { mode: 'list', value: 'gemini-3.8-flash' },
-				modes: [
-					{
-						displayName: 'From List',
-						name: 'list',
-						type: 'list',
-						typeOptions: { searchListMethod: 'searchGenerativeModels', searchable: true },
-					},
-					{
-						displayName: 'ID',
-						name: 'id',
-						type: 'string',
-						placeholder: 'e.g. gemini-3.8-flash',
-					},
-				],
-				description: 'The Gemini model that writes missions',
-			},
-			{
-				displayName: 'Parallel AI Calls',
-				name: 'parallelCalls',
-				type: 'number',
-				typeOptions: { minValue: 1, maxValue: 20 },
-				default: 3,
-				description: 'Most Gemini calls this node runs at the same time, across all items',
-			},
-			{
-				displayName: 'Parallel Items',
-				name: 'parallelItems',
-				type: 'number',
-				typeOptions: { minValue: 1, maxValue: 100 },
-				default: 10,
-				description: 'Input items generated at the same time',
-			},
-			{
-				displayName: 'Similarity: Close Title',
-				name: 'titleHighSimilarity',
-				type: 'number',
-				typeOptions: { minValue: 0, maxValue: 1, numberPrecision: 2 },
-				default: 0.85,
-				description: 'Titles at least this similar are duplicates when the descriptions are similar too',
-			},
-			{
-				displayName: 'Similarity: Description',
-				name: 'descriptionSimilarity',
-				type: 'number',
-				typeOptions: { minValue: 0, maxValue: 1, numberPrecision: 2 },
-				default: 0.8,
-				description:
-					'With a close title (see Similarity: Close Title), descriptions at least this similar make a duplicate',
-			},
-			{
-				displayName: 'Similarity: Same Title',
-				name: 'titleExactSimilarity',
-				type: 'number',
-				typeOptions: { minValue: 0, maxValue: 1, numberPrecision: 2 },
-				default: 0.95,
-				description: 'Titles at least this similar (ignoring case and accents) are always duplicates',
-			},
-			{
-				displayName: 'Temperature',
-				name: 'temperature',
-				type: 'number',
-				typeOptions: { minValue: 0, maxValue: 2, numberPrecision: 2 },
-				default: 0.8,
-				description: 'Higher is more creative',
-			},
-			{
-				displayName: 'Themes',
-				name: 'themes',
-				type: 'fixedCollection',
-				typeOptions: { multipleValues: true },
-				default: {},
-				description: 'Themes AI batches rotate through. Left empty, the five built-in themes are used.',
-				options: [
-					{
-						displayName: 'Theme',
-						name: 'theme',
-						values: [
-							{
-								displayName: 'Name',
-								name: 'name',
-								type: 'string',
-								default: '',
-								placeholder: `e.g. ${MISSION_THEMES.join(', ')}`,
-							},
-							{
-								displayName: 'Focus',
-								name: 'focus',
-								type: 'string',
-								default: '',
-								placeholder: 'e.g. Controlling spending and saving money',
-							},
-							{
-								displayName: 'Keywords',
-								name: 'keywords',
-								type: 'string',
-								default: '',
-								placeholder: 'e.g. save, reduce, cut',
-								description: 'Comma-separated',
-							},
-						],
-					},
-				],
-			},
-			{
-				displayName: 'Timeout per Call (Seconds)',
-				name: 'callTimeoutSeconds',
-				type: 'number',
-				typeOptions: { minValue: 1, maxValue: 300 },
-				default: 30,
-				description: 'Most time one Gemini call may take before it is retried',
-			},
-			{
-				displayName: 'Top P',
-				name: 'topP',
-				type: 'number',
-				typeOptions: { minValue: 0, maxValue: 1, numberPrecision: 2 },
-				default: 0.9,
-				description: 'Nucleus sampling: lower keeps to likelier words',
-			},
-		],
+		options: OPTIONS,
 	},
 ];

@@ -2,23 +2,27 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeOperationError } from 'n8n-workflow';
 
 import { DEFAULT_TEXT_MODEL } from '../shared/gemini/catalog';
-import { DEFAULT_THEMES, missionGeneratorProperties } from './description';
-import type { GenerationRequest, ThemeSpec } from './engine/types';
+import { readResilience } from '../shared/node/resilienceOptions';
+import type { ResilienceOptions } from '../shared/node/resilienceOptions';
+import { DEFAULT_THEMES, DUPLICATE_STRICTNESS, LABELS, OPTIONS } from './description';
+import type { DuplicateStrictness } from './description';
+import { canonicalTier } from './engine/tier';
+import type { GenerationRequest, SimilarityThresholds, ThemeSpec } from './engine/types';
 import { parseCustomTemplates, parseExistingMissions } from './engine/validate';
 
 export const MIN_COUNT = 1;
 export const MAX_COUNT = 200;
-const MS_PER_SECOND = 1000;
+export const MIN_BATCH_SIZE = 1;
+export const MAX_BATCH_SIZE = 10;
 const PERCENT = 100;
 const LOCALE_PATTERN = /^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$/;
 
 export interface ItemParameters {
 	request: GenerationRequest;
 	progressUrl: string;
+	progressToken: string;
 	jobId: string;
-	maxAttempts: number;
-	callTimeoutMs: number;
-	itemDeadlineMs: number;
+	resilience: ResilienceOptions;
 }
 
 export interface ExecutionParameters {
@@ -41,10 +45,45 @@ function readPath(source: IDataObject, path: string): unknown {
 
 /** Option defaults come from the node description, so the UI and the code cannot disagree. */
 const OPTION_DEFAULTS: Record<string, unknown> = Object.fromEntries(
-	((missionGeneratorProperties.find((property) => property.name === 'options')?.options ?? []) as INodeProperties[]).map(
-		(option) => [option.name, option.default],
-	),
+	(OPTIONS as INodeProperties[]).map((option) => [option.name, option.default]),
 );
+
+/**
+ * An optional setting that moved from the top level into Options: the Options value wins, the
+ * old top-level parameter (workflows saved before the move) is read otherwise.
+ */
+function movedOption(ctx: IExecuteFunctions, itemIndex: number, options: IDataObject, name: string): unknown {
+	const value = options[name];
+	if (value !== undefined && value !== '') return value;
+	return ctx.getNodeParameter(name, itemIndex, OPTION_DEFAULTS[name]);
+}
+
+function readThresholds(options: IDataObject): SimilarityThresholds {
+	const preset = String(options.duplicateStrictness ?? OPTION_DEFAULTS.duplicateStrictness);
+	const base = DUPLICATE_STRICTNESS[(preset in DUPLICATE_STRICTNESS ? preset : 'balanced') as DuplicateStrictness];
+	const expert = (name: string, fallback: number) =>
+		typeof options[name] === 'number' && Number.isFinite(options[name]) ? (options[name] as number) : fallback;
+	return {
+		titleExact: expert('titleExactSimilarity', base.titleExact),
+		titleHigh: expert('titleHighSimilarity', base.titleHigh),
+		description: expert('descriptionSimilarity', base.description),
+	};
+}
+
+function wholeNumberIn(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	label: string,
+	value: number,
+	min: number,
+	max: number,
+	hint: string,
+): number {
+	if (!Number.isInteger(value) || value < min || value > max) {
+		fail(ctx, itemIndex, `${label} must be a whole number from ${min} to ${max}, not ${String(value)}`, hint);
+	}
+	return value;
+}
 
 function numberOption(options: IDataObject, name: string): number {
 	const value = options[name];
@@ -90,31 +129,54 @@ function parseJsonParameter(ctx: IExecuteFunctions, itemIndex: number, raw: unkn
 
 /** Reads and checks one item's parameters; every error names the parameter and what is allowed. */
 export function readItemParameters(ctx: IExecuteFunctions, itemIndex: number): ItemParameters {
-	const tier = String(ctx.getNodeParameter('tier', itemIndex, 'BEGINNER') ?? '').trim();
-	if (tier === '') fail(ctx, itemIndex, 'Tier is empty', 'Set Tier to BEGINNER, INTERMEDIATE, ADVANCED or another level name.');
-
-	const count = Number(ctx.getNodeParameter('count', itemIndex, 20));
-	if (!Number.isInteger(count) || count < MIN_COUNT || count > MAX_COUNT) {
-		fail(
-			ctx,
-			itemIndex,
-			`Number of Missions must be a whole number from ${MIN_COUNT} to ${MAX_COUNT}, not ${String(count)}`,
-			'Change "Number of Missions". For more, split the request over several items.',
-		);
+	const rawTier = String(ctx.getNodeParameter('tier', itemIndex, 'BEGINNER') ?? '').trim();
+	if (rawTier === '') {
+		fail(ctx, itemIndex, 'Tier is empty', 'Choose BEGINNER, INTERMEDIATE or ADVANCED, or pass another level name by expression.');
 	}
+	const tier = canonicalTier(rawTier);
 
-	const locale = String(ctx.getNodeParameter('locale', itemIndex, 'pt-BR') ?? '').trim();
+	const count = wholeNumberIn(
+		ctx,
+		itemIndex,
+		LABELS.count,
+		Number(ctx.getNodeParameter('count', itemIndex, 20)),
+		MIN_COUNT,
+		MAX_COUNT,
+		`Change "${LABELS.count}". For more, split the request over several items.`,
+	);
+
+	const locale = String(ctx.getNodeParameter('locale', itemIndex, 'en') ?? '').trim();
 	if (!LOCALE_PATTERN.test(locale)) {
-		fail(ctx, itemIndex, `Language "${locale}" is not a locale code`, 'Use a code such as pt-BR or en.');
+		fail(ctx, itemIndex, `${LABELS.locale} "${locale}" is not a locale code`, 'Use a code such as en or pt-BR.');
 	}
 
-	const customRaw = parseJsonParameter(ctx, itemIndex, ctx.getNodeParameter('customTemplates', itemIndex, '[]'));
+	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const minimumMissions = wholeNumberIn(
+		ctx,
+		itemIndex,
+		LABELS.minimumMissions,
+		numberOption(options, 'minimumMissions'),
+		0,
+		count,
+		`"${LABELS.minimumMissions}" (in Options) may not be more than "${LABELS.count}" (${count}). Lower it, or ask for more missions.`,
+	);
+	const batchSize = wholeNumberIn(
+		ctx,
+		itemIndex,
+		LABELS.batchSize,
+		numberOption(options, 'batchSize'),
+		MIN_BATCH_SIZE,
+		MAX_BATCH_SIZE,
+		`Set "${LABELS.batchSize}" in Options to how many missions one Gemini call should write.`,
+	);
+
+	const customRaw = parseJsonParameter(ctx, itemIndex, movedOption(ctx, itemIndex, options, 'customTemplates'));
 	const custom = parseCustomTemplates(customRaw);
 	if (!custom.ok) {
-		fail(ctx, itemIndex, `Custom Templates (JSON) is not usable: ${custom.reason}`, 'Each template needs title, description (with {target}), type, target or targetRange, and xpReward or xpRange.');
+		fail(ctx, itemIndex, `${LABELS.customTemplates} is not usable: ${custom.reason}`, 'Each template needs title, description (with {target}), type, target or targetRange, and xpReward or xpRange.');
 	}
 
-	const field = String(ctx.getNodeParameter('existingMissionsField', itemIndex, '') ?? '').trim();
+	const field = String(movedOption(ctx, itemIndex, options, 'existingMissionsField') ?? '').trim();
 	let existingRaw: unknown;
 	if (field !== '') existingRaw = readPath(ctx.getInputData()[itemIndex]?.json ?? {}, field);
 	const existing = parseExistingMissions(existingRaw);
@@ -122,19 +184,16 @@ export function readItemParameters(ctx: IExecuteFunctions, itemIndex: number): I
 		fail(
 			ctx,
 			itemIndex,
-			`The field "${field}" named in Existing Missions Field ${existing.reason}`,
-			'Pass a list of titles (["Title", ...]) or of objects ({"title": "...", "description": "..."}), or clear the parameter.',
+			`The field "${field}" named in ${LABELS.existingMissionsField} ${existing.reason}`,
+			'Pass a list of titles (["Title", ...]) or of objects ({"title": "...", "description": "..."}), or clear the option.',
 		);
 	}
 
-	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	const modelParameter = ctx.getNodeParameter('options.model', itemIndex, DEFAULT_TEXT_MODEL, {
-		extractValue: true,
-	});
-	const model = String(modelParameter || DEFAULT_TEXT_MODEL);
-	const progressUrl = String(ctx.getNodeParameter('progressUrl', itemIndex, '') ?? '').trim();
+	const modelParameter = ctx.getNodeParameter('options.model', itemIndex, '', { extractValue: true });
+	const model = String(modelParameter ?? '').trim() || DEFAULT_TEXT_MODEL;
+	const progressUrl = String(movedOption(ctx, itemIndex, options, 'progressUrl') ?? '').trim();
 	if (progressUrl !== '' && !/^https?:\/\//i.test(progressUrl)) {
-		fail(ctx, itemIndex, 'Progress URL must start with http:// or https://', 'Fix or clear "Progress URL".');
+		fail(ctx, itemIndex, `${LABELS.progressUrl} must start with http:// or https://`, `Fix or clear "${LABELS.progressUrl}".`);
 	}
 
 	return {
@@ -144,15 +203,11 @@ export function readItemParameters(ctx: IExecuteFunctions, itemIndex: number): I
 			locale,
 			existing: existing.value,
 			customTemplates: custom.value,
-			thresholds: {
-				titleExact: numberOption(options, 'titleExactSimilarity'),
-				titleHigh: numberOption(options, 'titleHighSimilarity'),
-				description: numberOption(options, 'descriptionSimilarity'),
-			},
-			minimumMissions: numberOption(options, 'minimumMissions'),
+			thresholds: readThresholds(options),
+			minimumMissions,
 			ai: {
 				model,
-				batchSize: numberOption(options, 'batchSize'),
+				batchSize,
 				temperature: numberOption(options, 'temperature'),
 				topP: numberOption(options, 'topP'),
 				maxOutputTokens: numberOption(options, 'maxOutputTokens'),
@@ -162,19 +217,14 @@ export function readItemParameters(ctx: IExecuteFunctions, itemIndex: number): I
 			},
 		},
 		progressUrl,
-		jobId: String(ctx.getNodeParameter('jobId', itemIndex, '') ?? '').trim(),
-		maxAttempts: numberOption(options, 'maxAttempts'),
-		callTimeoutMs: numberOption(options, 'callTimeoutSeconds') * MS_PER_SECOND,
-		itemDeadlineMs:
-			numberOption(options, 'itemDeadlineSeconds') * MS_PER_SECOND,
+		progressToken: String(movedOption(ctx, itemIndex, options, 'progressToken') ?? ''),
+		jobId: String(movedOption(ctx, itemIndex, options, 'jobId') ?? '').trim(),
+		resilience: readResilience(options),
 	};
 }
 
 /** Node-wide settings, read once from the first item. */
 export function readExecutionParameters(ctx: IExecuteFunctions): ExecutionParameters {
-	const options = ctx.getNodeParameter('options', 0, {}) as IDataObject;
-	return {
-		parallelCalls: numberOption(options, 'parallelCalls'),
-		parallelItems: numberOption(options, 'parallelItems'),
-	};
+	const { parallelCalls, parallelItems } = readResilience(ctx.getNodeParameter('options', 0, {}) as IDataObject);
+	return { parallelCalls, parallelItems };
 }

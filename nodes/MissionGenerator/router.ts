@@ -7,21 +7,21 @@ import { failedItem } from '../shared/node/items';
 import { mapWithConcurrency } from '../shared/transport/concurrency';
 import { resolveCredential, toNodeError } from '../shared/transport/request';
 import type { ResolvedCredential } from '../shared/transport/request';
+import { resilienceSettings } from '../shared/node/resilienceOptions';
 import { newAccounting } from '../shared/transport/resilientCall';
-import { DEFAULT_RETRY_POLICY } from '../shared/transport/retry';
 import { Semaphore } from '../shared/transport/semaphore';
 import { SingleFlight } from '../shared/transport/singleFlight';
 import { generateMissions } from './engine/generate';
 import type { GenerationResult } from './engine/generate';
-import { hasTemplatesForLocale } from './engine/templatePhase';
-import type { ProgressEvent } from './engine/types';
+import { hasTemplatesForLocale, templatesFor } from './engine/templatePhase';
+import type { GenerationReport, ProgressEvent } from './engine/types';
 import { readExecutionParameters, readItemParameters } from './parameters';
 import type { ItemParameters } from './parameters';
 import { ProgressReporter } from './progress';
 
 const CREDENTIAL_NAME = 'Gemini API';
 
-/** Identical requests in flight at the same time in this n8n process share one generation. */
+/** Deliveries of the same job in flight at the same time in this n8n process share one generation. */
 const inFlight = new SingleFlight<GenerationResult, ProgressEvent>();
 
 const NO_CREDENTIAL = 'No Gemini credential is set, so only templates were used';
@@ -50,12 +50,32 @@ async function optionalCredential(
 		: { reason: 'The Gemini credential has no API key, so only templates were used' };
 }
 
-function flightKey(parameters: ItemParameters, credential: ResolvedCredential | undefined): string {
-	const { request } = parameters;
+/**
+ * Only repeated deliveries of the same job share a generation (a webhook retried while the first
+ * delivery still runs): the job ID is part of the key. Two jobs with identical requests run
+ * separately and get different missions (see engine/issued.ts).
+ */
+function flightKey(jobId: string, parameters: ItemParameters, credential: ResolvedCredential | undefined): string {
+	const { request, resilience } = parameters;
 	const identity = credential ? credential.identity : ['no-credential'];
 	return createHash('sha256')
-		.update(JSON.stringify([request, identity, parameters.maxAttempts, parameters.callTimeoutMs]))
+		.update(JSON.stringify([jobId, request, identity, resilience.maxAttempts, resilience.callTimeoutMs]))
 		.digest('hex');
+}
+
+/** A caller's wait outlasts the shared work's own deadline a little, so partial results arrive. */
+const FLIGHT_WAIT_GRACE_MS = 5000;
+
+/** Counted in the report of the delivery that made the calls, so sums over reports stay true. */
+const SHARED_COUNTERS = ['apiCalls', 'retries', 'failedCalls', 'promptTokens', 'outputTokens', 'hedges', 'hedgeWins', 'cacheHits'] as const;
+
+function sharedReport(report: GenerationReport): GenerationReport {
+	const copy: GenerationReport = { ...report, notices: [...report.notices] };
+	for (const counter of SHARED_COUNTERS) copy[counter] = 0;
+	copy.notices.push(
+		'This delivery of the job arrived while the same job was already running, so it shares that generation: its calls and tokens are counted in the other delivery\'s report.',
+	);
+	return copy;
 }
 
 interface ItemOutcome {
@@ -76,44 +96,44 @@ async function generateForItem(
 	if (!credential && !hasTemplatesForLocale(request.locale, request.customTemplates)) {
 		throw new NodeOperationError(ctx.getNode(), `No templates exist for language "${request.locale}" and Gemini cannot be used`, {
 			itemIndex,
-			description: `${noAiReason ?? NO_CREDENTIAL}. Use pt-BR or en, add Custom Templates for this language, or select a working Gemini API credential.`,
+			description: `${noAiReason ?? NO_CREDENTIAL}. Use en or pt-BR, add Custom Templates for this language, or select a working Gemini API credential.`,
+		});
+	}
+	if (!credential && templatesFor(request.tier, request.locale, request.customTemplates).length === 0) {
+		throw new NodeOperationError(ctx.getNode(), `Tier "${request.tier}" has no templates and Gemini cannot be used`, {
+			itemIndex,
+			description: `${noAiReason ?? NO_CREDENTIAL}. Choose BEGINNER, INTERMEDIATE or ADVANCED (case and accents are ignored), add Custom Templates for this tier, or select a working Gemini API credential.`,
 		});
 	}
 	const jobId = parameters.jobId || randomUUID();
-	const reporter = new ProgressReporter(ctx, parameters.progressUrl, jobId);
-	const accounting = newAccounting();
-	const ai = credential
-		? {
-				ctx,
-				credential,
-				accounting,
-				settings: {
-					slots: calls,
-					retry: { ...DEFAULT_RETRY_POLICY, maxAttempts: parameters.maxAttempts },
-					callTimeoutMs: parameters.callTimeoutMs,
-					deadlineAt: Date.now() + parameters.itemDeadlineMs,
-					retryInvalidOutput: true,
-				},
-			}
-		: undefined;
+	const reporter = new ProgressReporter(ctx, parameters.progressUrl, jobId, parameters.progressToken);
+	const settings = resilienceSettings(parameters.resilience, calls);
 	try {
 		const { value, shared } = await inFlight.run(
-			flightKey(parameters, credential),
-			async (emit) => await generateMissions(request, ai ?? noAiReason ?? NO_CREDENTIAL, emit),
+			flightKey(jobId, parameters, credential),
+			async (emit, signal) => {
+				// The work runs on the flight's signal: one delivery giving up does not stop it for another.
+				const ai = credential
+					? { ctx, credential, accounting: newAccounting(), settings: { ...settings, signal } }
+					: undefined;
+				return await generateMissions(request, ai ?? noAiReason ?? NO_CREDENTIAL, emit, { jobId });
+			},
 			(event) => reporter.send(event),
+			{ signal: ctx.getExecutionCancelSignal(), deadlineAt: settings.deadlineAt + FLIGHT_WAIT_GRACE_MS },
 		);
 		await reporter.flush();
-		if (value.missions.length < request.minimumMissions) {
+		const result = shared ? { ...value, report: sharedReport(value.report) } : value;
+		if (result.missions.length < request.minimumMissions) {
 			throw new NodeOperationError(
 				ctx.getNode(),
-				`Only ${value.missions.length} of ${request.count} missions could be delivered; Minimum Missions is ${request.minimumMissions}`,
+				`Only ${result.missions.length} of ${request.count} missions could be delivered; Minimum Missions is ${request.minimumMissions}`,
 				{
 					itemIndex,
-					description: value.report.fallbackReason ?? 'Lower Minimum Missions, add templates, or raise Max Refill Rounds.',
+					description: result.report.fallbackReason ?? 'Lower Minimum Missions, add templates, or raise Max Refill Rounds.',
 				},
 			);
 		}
-		return { result: value, jobId, shared, progress: reporter.counts() };
+		return { result, jobId, shared, progress: reporter.counts() };
 	} catch (error) {
 		await reporter.flush();
 		throw toNodeError(ctx, error, itemIndex, credential?.secrets ?? [], CREDENTIAL_NAME);

@@ -226,7 +226,10 @@ describe('a retired or unknown model', () => {
 		fake.reset();
 		fake.configure({ retiredModels: [] });
 		fake.script('generateContent', [{ status: 503 }]);
-		const again = await runMissions(DEFAULT_TEXT_MODEL);
+		// Room for the thinking tokens 3.x models always spend, so only the 503 is retried.
+		const again = await runMissions(DEFAULT_TEXT_MODEL, {
+			parameters: { options: { model: { mode: 'id', value: DEFAULT_TEXT_MODEL }, batchSize: 4, headroomPercent: 0, maxOutputTokens: 4000 } },
+		});
 		expect(again.output[1][0].json.retries).toBe(1);
 	});
 

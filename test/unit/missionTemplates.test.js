@@ -8,11 +8,19 @@ const {
 } = require('../../nodes/MissionGenerator/templates');
 const { characterSimilarity } = require('../../nodes/shared/text/similarity');
 
-const MIN_PER_TIER = 24;
-const MIN_PER_THEME_PER_TIER = 4;
-const MAX_TITLE_SIMILARITY = 0.85;
-const TITLE_LENGTH = { min: 3, max: 60 };
-const DESCRIPTION_LENGTH = { min: 20, max: 200 };
+const { TITLE_LENGTH, DESCRIPTION_LENGTH } = require('../../nodes/MissionGenerator/engine/validate');
+const { DEFAULT_THRESHOLDS } = require('../../nodes/MissionGenerator/engine/duplicates');
+const { missionGeneratorProperties } = require('../../nodes/MissionGenerator/description');
+
+// Limits come from the code, not restated here:
+// - a request with the default Number of Missions is served from templates alone;
+// - it can take the same share from every theme;
+// - titles of one tier are not near-duplicates by the node's own measure;
+// - every template passes the length checks the node applies to AI missions.
+const DEFAULT_COUNT = missionGeneratorProperties.find((p) => p.name === 'count').default;
+const MIN_PER_TIER = DEFAULT_COUNT;
+const MIN_PER_THEME_PER_TIER = Math.ceil(DEFAULT_COUNT / MISSION_THEMES.length);
+const MAX_TITLE_SIMILARITY = DEFAULT_THRESHOLDS.titleHigh;
 
 // Same measure the node uses for titles: edit distance on case- and accent-folded text.
 const similarity = characterSimilarity;

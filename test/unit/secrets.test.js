@@ -29,6 +29,7 @@ const echo = (code, status) => ({
 });
 
 const failures = [
+	['400 bad key', [echo(400, 'INVALID_ARGUMENT')], /HTTP 400 INVALID_ARGUMENT/],
 	['401', [echo(401, 'UNAUTHENTICATED')], /HTTP 401/],
 	['403', [echo(403, 'PERMISSION_DENIED')], /HTTP 403/],
 	['429', [echo(429, 'RESOURCE_EXHAUSTED'), echo(429, 'RESOURCE_EXHAUSTED')], /HTTP 429 .*after 2 attempts/],
@@ -55,7 +56,7 @@ describe.each(failures)('%s', (_name, steps, expected) => {
 		fake.script('generateContent', steps);
 		const run = executeNode(MissionGenerator, { parameters, credentials: { geminiApi: { apiKey: API_KEY, host: fake.url } } });
 		const error = await run.then(() => undefined, (e) => e);
-		expect(error).toBeDefined();
+		expect(error).toBeInstanceOf(Error);
 		expect(error.constructor.name).toMatch(/^Node(Api|Operation)Error$/);
 		expect(error.description).toMatch(/Gemini|fallback|credential|Timeout|template/i);
 		expect(everythingAbout(error)).not.toContain(API_KEY);
@@ -74,4 +75,24 @@ describe.each(failures)('%s', (_name, steps, expected) => {
 		expect(JSON.stringify(output)).not.toContain(API_KEY);
 		expect(JSON.stringify(logs)).not.toContain(API_KEY);
 	});
+});
+
+// The checks above would pass for a node that never had the key in the first place. This proves
+// they see it when it leaks: the same run with redaction switched off must show the key.
+test('the checks can fail: with redaction switched off the key reaches the output', async () => {
+	fake.script('generateContent', [echo(401, 'UNAUTHENTICATED')]);
+	let output;
+	await jest.isolateModulesAsync(async () => {
+		jest.doMock('../../nodes/shared/transport/errors', () => ({
+			...jest.requireActual('../../nodes/shared/transport/errors'),
+			redactSecrets: (text) => text,
+		}));
+		const { MissionGenerator: Unredacted } = require('../../nodes/MissionGenerator/MissionGenerator.node');
+		({ output } = await executeNode(Unredacted, {
+			parameters: { tier: 'Expert', count: 2, locale: 'en', options: { maxAttempts: 1, headroomPercent: 0, batchSize: 2, minimumMissions: 0 } },
+			credentials: { geminiApi: { apiKey: API_KEY, host: fake.url } },
+			continueOnFail: true,
+		}));
+	});
+	expect(JSON.stringify(output)).toContain(API_KEY);
 });

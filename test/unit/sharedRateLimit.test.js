@@ -6,10 +6,18 @@ const { startFakeGoogle } = require('../support/fakeGoogle');
 const { executeNode } = require('../support/executeNode');
 const { MissionGenerator } = require('../../nodes/MissionGenerator/MissionGenerator.node');
 
+const { DEFAULT_TEXT_MODEL } = require('../../nodes/shared/gemini/catalog');
+
 const API_KEY = 'rpm-key';
 let fake;
+// The default text model when the fake offers it, else the first text model it lists.
+let model;
 beforeAll(async () => {
 	fake = await startFakeGoogle({ apiKeys: [API_KEY, 'rpm-key-2'], latencyMs: 20 });
+	const listed = await (await fetch(`${fake.url}/v1beta/models?pageSize=1000`, { headers: { 'x-goog-api-key': 'rpm-key-2' } })).json();
+	const text = listed.models.filter((m) => m.supportedGenerationMethods.includes('generateContent') && !/tts|embedding|image/.test(m.name)).map((m) => m.name.replace(/^models\//, ''));
+	model = { mode: 'list', value: text.includes(DEFAULT_TEXT_MODEL) ? DEFAULT_TEXT_MODEL : text[0] };
+	fake.reset();
 });
 afterAll(async () => {
 	await fake.close();
@@ -18,8 +26,8 @@ afterAll(async () => {
 test('two concurrent executions share one quota; the call over it waits or, past the deadline, is reported', async () => {
 	const run = (tier) =>
 		executeNode(MissionGenerator, {
-			// Different tiers so single flight does not merge them; 2 calls each (batch size 2, no headroom).
-			parameters: { tier, count: 4, locale: 'en', options: { batchSize: 2, headroomPercent: 0, maxRefillRounds: 0, itemDeadlineSeconds: 5, minimumMissions: 0 } },
+			// Two jobs (each gets its own ID), 2 calls each (batch size 2, no headroom).
+			parameters: { tier, count: 4, locale: 'en', options: { model, batchSize: 2, headroomPercent: 0, maxRefillRounds: 0, itemDeadlineSeconds: 5, minimumMissions: 0 } },
 			credentials: { geminiApi: { apiKey: API_KEY, host: fake.url, requestsPerMinute: 3 } },
 		});
 	const started = Date.now();
@@ -35,7 +43,7 @@ test('two concurrent executions share one quota; the call over it waits or, past
 
 	// A different credential (another key) has its own quota.
 	const other = await executeNode(MissionGenerator, {
-		parameters: { tier: 'Expert-C', count: 2, locale: 'en', options: { batchSize: 2, headroomPercent: 0 } },
+		parameters: { tier: 'Expert-C', count: 2, locale: 'en', options: { model, batchSize: 2, headroomPercent: 0 } },
 		credentials: { geminiApi: { apiKey: 'rpm-key-2', host: fake.url, requestsPerMinute: 3 } },
 	});
 	expect(other.output[1][0].json.fromAi).toBe(2);

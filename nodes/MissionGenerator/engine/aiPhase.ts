@@ -32,6 +32,8 @@ export interface AiPhaseResult {
 	rounds: number;
 	/** The last call failure, when the phase could not deliver everything because of it. */
 	lastError?: unknown;
+	/** When lastError happened (epoch ms), to tell how much of the deadline was left then. */
+	lastErrorAt?: number;
 }
 
 interface Batch {
@@ -78,7 +80,8 @@ export async function runAiPhase(
 		failedApi: 0,
 		rounds: 0,
 	};
-	const signal = cancelSignalOf(deps.ctx);
+	// A generation shared by several deliveries of one job runs on the flight's own signal.
+	const signal = deps.settings.signal ?? cancelSignalOf(deps.ctx);
 	let themeOffset = 0;
 	let offered = 0;
 	let rejected = 0;
@@ -112,6 +115,7 @@ export async function runAiPhase(
 			if (outcome.error instanceof InvalidOutputError) result.failedValidation += batch.size;
 			else result.failedApi += batch.size;
 			result.lastError = outcome.error;
+			result.lastErrorAt = Date.now();
 			onBatchDone(result.missions.length, `AI batch (${batch.theme.name}) failed`);
 			throw outcome.error;
 		}

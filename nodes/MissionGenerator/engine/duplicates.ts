@@ -7,10 +7,18 @@ export const DEFAULT_THRESHOLDS: SimilarityThresholds = {
 	description: 0.8,
 };
 
+export interface RegistryHooks {
+	/** Missions other jobs were given just now; a candidate must not repeat them either. */
+	others?: () => readonly ExistingMission[];
+	/** Called for every mission the registry accepts (not for the initial ones). */
+	onAdd?: (mission: ExistingMission) => void;
+}
+
 /**
- * Every mission the request already knows (existing, from templates, generated so far).
- * A candidate is a near-duplicate when its title is almost the same as a known one, or when the
- * title is very close and the description is close too. Comparison ignores case and accents.
+ * Every mission the request already knows (existing, from templates, generated so far), plus
+ * those just handed to other jobs. A candidate is a near-duplicate when its title is almost the
+ * same as a known one, or when the title is very close and the description is close too.
+ * Comparison ignores case and accents.
  */
 export class DuplicateRegistry {
 	private readonly known: ExistingMission[] = [];
@@ -18,33 +26,41 @@ export class DuplicateRegistry {
 	constructor(
 		private readonly thresholds: SimilarityThresholds,
 		initial: readonly ExistingMission[] = [],
+		private readonly hooks: RegistryHooks = {},
 	) {
 		for (const mission of initial) this.known.push(mission);
 	}
 
-	findDuplicate(candidate: ExistingMission): ExistingMission | undefined {
-		for (const known of this.known) {
-			const title = textSimilarity(candidate.title, known.title);
-			if (title >= this.thresholds.titleExact) return known;
-			if (
-				title >= this.thresholds.titleHigh &&
-				known.description !== '' &&
-				textSimilarity(candidate.description, known.description) >= this.thresholds.description
-			) {
-				return known;
-			}
-		}
-		return undefined;
+	private matches(candidate: ExistingMission, known: ExistingMission): boolean {
+		const title = textSimilarity(candidate.title, known.title);
+		if (title >= this.thresholds.titleExact) return true;
+		return (
+			title >= this.thresholds.titleHigh &&
+			known.description !== '' &&
+			textSimilarity(candidate.description, known.description) >= this.thresholds.description
+		);
 	}
 
-	/** Adds the candidate unless it duplicates a known mission; says whether it was added. */
-	tryAdd(candidate: ExistingMission): boolean {
-		if (this.findDuplicate(candidate)) return false;
+	findDuplicate(candidate: ExistingMission, includeOthers = true): ExistingMission | undefined {
+		const own = this.known.find((known) => this.matches(candidate, known));
+		if (own || !includeOthers || !this.hooks.others) return own;
+		return this.hooks.others().find((known) => this.matches(candidate, known));
+	}
+
+	/**
+	 * Adds the candidate unless it duplicates a known mission; says whether it was added.
+	 * `includeOthers: false` allows repeating another job's mission (the last resort).
+	 */
+	tryAdd(candidate: ExistingMission, includeOthers = true): boolean {
+		if (this.findDuplicate(candidate, includeOthers)) return false;
 		this.known.push(candidate);
+		this.hooks.onAdd?.(candidate);
 		return true;
 	}
 
+	/** Titles to steer the AI away from: other jobs' first, this request's last (kept when trimmed). */
 	titles(): string[] {
-		return this.known.map((mission) => mission.title);
+		const others = this.hooks.others?.() ?? [];
+		return [...others, ...this.known].map((mission) => mission.title);
 	}
 }

@@ -1,38 +1,81 @@
+import { failureAdvice } from '../../shared/node/advice';
 import { callReport, round2 } from '../../shared/node/report';
 import { toNodeError } from '../../shared/transport/request';
+import { LABELS } from '../description';
 import type { AiDependencies } from './aiPhase';
 import { runAiPhase } from './aiPhase';
 import { DuplicateRegistry } from './duplicates';
+import { issuedMissions } from './issued';
+import type { IssuedMissions } from './issued';
 import { runTemplatePhase, templatesFor } from './templatePhase';
+import { builtInTier } from './tier';
 import type { GenerationReport, GenerationRequest, Mission, ProgressEvent } from './types';
 
 const PERCENT = 100;
+const CREDENTIAL_NAME = 'Gemini API';
+const MAX_OUTPUT_TOKENS_LABEL = 'Max Output Tokens';
 
 export interface GenerationResult {
 	missions: Mission[];
 	report: GenerationReport;
 }
 
-/** The same words the user would see had the item failed, secrets removed. */
-function describeError(error: unknown, ai: AiDependencies): string {
-	return toNodeError(ai.ctx, error, 0, ai.credential.secrets, 'Gemini API').message;
+export interface GenerationOptions {
+	/** The job the missions go to; other jobs for the same tier and language will not get them. */
+	jobId?: string;
+	/** Where handed-out missions are recorded (the process-wide registry unless a test passes one). */
+	issued?: IssuedMissions;
+	random?: () => number;
 }
 
 /**
- * One generation request: templates first, AI only for the remainder, then the report.
- * Without AI (`ai` is then the reason, e.g. no credential) the request is filled from templates
- * and the report says so.
+ * Why AI could not deliver, for the report: the words the user would see had the item failed
+ * (Google's status and message included, secrets removed), then one line naming the option to
+ * change exactly as the panel labels it.
+ */
+function describeError(error: unknown, ai: AiDependencies, failedAt: number): string {
+	const nodeError = toNodeError(ai.ctx, error, 0, ai.credential.secrets, CREDENTIAL_NAME);
+	const advice = failureAdvice(error, {
+		credentialName: CREDENTIAL_NAME,
+		modelLabel: LABELS.model,
+		maxOutputTokensLabel: MAX_OUTPUT_TOKENS_LABEL,
+		remainingMs: Math.max(0, ai.settings.deadlineAt - failedAt),
+	});
+	const sentence = (text: string) => (/[.!?]$/.test(text.trim()) ? text.trim() : `${text.trim()}.`);
+	const details = nodeError.description ? ` ${sentence(nodeError.description)}` : '';
+	return `Gemini failed: ${sentence(nodeError.message)}${details} ${advice}`;
+}
+
+/**
+ * One generation request: templates first, AI only for the remainder, then the report. Missions
+ * just handed to other jobs for the same tier and language are not repeated; only when AI cannot
+ * fill the rest are such templates reused (and the report counts them). Without AI (`ai` is then
+ * the reason, e.g. no credential) the request is filled from templates and the report says so.
  */
 export async function generateMissions(
 	request: GenerationRequest,
 	aiOrReason: AiDependencies | string,
 	emit: (event: ProgressEvent) => void,
-	random: () => number = Math.random,
+	options: GenerationOptions = {},
 ): Promise<GenerationResult> {
 	const startedAt = Date.now();
+	const random = options.random ?? Math.random;
+	const issued = options.issued ?? issuedMissions;
+	const jobId = options.jobId ?? '';
 	const ai = typeof aiOrReason === 'string' ? undefined : aiOrReason;
-	const registry = new DuplicateRegistry(request.thresholds, request.existing);
+	const registry = new DuplicateRegistry(request.thresholds, request.existing, {
+		others: () => issued.othersOf(request.tier, request.locale, jobId),
+		onAdd: (mission) => issued.record(request.tier, request.locale, jobId, mission),
+	});
 	const templates = templatesFor(request.tier, request.locale, request.customTemplates);
+	const notices: string[] = [];
+	if (templates.length === 0) {
+		notices.push(
+			builtInTier(request.tier)
+				? `No templates exist for tier "${request.tier}" in language "${request.locale}", so every mission is written by AI.`
+				: `Tier "${request.tier}" is not a built-in tier (BEGINNER, INTERMEDIATE, ADVANCED; case and accents are ignored), so it has no templates and every mission is written by AI with XP from 1 to 1000. Check the spelling, or add Custom Templates for it.`,
+		);
+	}
 	const phase1 = runTemplatePhase(templates, request.count, request.tier, request.locale, registry, random);
 	const missions = [...phase1.missions];
 	emit({
@@ -56,23 +99,36 @@ export async function generateMissions(
 		);
 		missions.push(...aiResult.missions);
 		if (aiResult.missions.length < remaining && aiResult.lastError !== undefined) {
-			fallbackReason = `Gemini failed (${describeError(aiResult.lastError, ai)}), so the missions come mostly from templates`;
+			fallbackReason = describeError(aiResult.lastError, ai, aiResult.lastErrorAt ?? Date.now());
 		}
+	}
+
+	// Last resort: templates another job was given a moment ago, rather than too few missions.
+	const reused = runTemplatePhase(templates, request.count - missions.length, request.tier, request.locale, registry, random, false);
+	missions.push(...reused.missions);
+	if (reused.missions.length > 0) {
+		notices.push(
+			`${reused.missions.length} template missions repeat ones handed to another job for this tier in the last minutes, because AI could not write enough new ones.`,
+		);
 	}
 
 	const fromAi = aiResult?.missions.length ?? 0;
 	const calls = callReport(ai?.accounting, { startedAt, fallbackReason });
 	const report: GenerationReport = {
+		tier: request.tier,
 		totalRequested: request.count,
 		totalCreated: missions.length,
 		successRate: round2((missions.length / request.count) * PERCENT),
-		fromTemplates: phase1.missions.length,
+		templatesAvailable: templates.length,
+		fromTemplates: phase1.missions.length + reused.missions.length,
+		repeatedFromOtherJobs: reused.missions.length,
 		fromAi,
 		failedDuplicates: aiResult?.failedDuplicates ?? 0,
 		failedValidation: aiResult?.failedValidation ?? 0,
 		failedApi: aiResult?.failedApi ?? 0,
 		avgTimePerMission: missions.length > 0 ? round2(calls.durationSeconds / missions.length) : 0,
 		aiRounds: aiResult?.rounds ?? 0,
+		notices,
 		...calls,
 	};
 	emit({

@@ -4,6 +4,7 @@ import { normalizeText } from '../../shared/text/normalize';
 import { BUILT_IN_TEMPLATES } from '../templates';
 import type { MissionTemplate } from '../templates/types';
 import type { DuplicateRegistry } from './duplicates';
+import { sameTier } from './tier';
 import type { CustomTemplate, Mission, MissionSource } from './types';
 
 const ID_LENGTH = 16;
@@ -57,10 +58,10 @@ export function templatesFor(
 	locale: string,
 	custom: readonly CustomTemplate[],
 ): MissionTemplate[] {
-	const builtIn = (BUILT_IN_TEMPLATES[locale] ?? []).filter((template) => template.tier === tier);
+	const builtIn = (BUILT_IN_TEMPLATES[locale] ?? []).filter((template) => sameTier(template.tier, tier));
 	const applicable = custom.filter(
 		(template) =>
-			(template.anyTier || template.tier.toUpperCase() === tier.toUpperCase()) &&
+			(template.anyTier || sameTier(template.tier, tier)) &&
 			(template.locale === undefined || template.locale === locale),
 	);
 	return [...builtIn, ...applicable];
@@ -85,7 +86,9 @@ function shuffled<T>(items: readonly T[], random: () => number): T[] {
 /**
  * Phase 1: every usable template before any AI call. Templates are taken in random order (so
  * repeated runs vary when there are more than needed) and skipped when they would duplicate an
- * existing mission.
+ * existing mission or one just handed to another job. The last phase calls it again with
+ * `includeOthers: false`: when AI could not fill the rest, repeating another job's template beats
+ * delivering too few.
  */
 export function runTemplatePhase(
 	templates: readonly MissionTemplate[],
@@ -94,13 +97,14 @@ export function runTemplatePhase(
 	locale: string,
 	registry: DuplicateRegistry,
 	random: () => number,
+	includeOthers = true,
 ): { missions: Mission[]; skippedAsDuplicate: number } {
 	const missions: Mission[] = [];
 	let skippedAsDuplicate = 0;
 	for (const template of shuffled(templates, random)) {
 		if (missions.length >= count) break;
 		const mission = instantiateTemplate(template, tier, locale, random);
-		if (registry.tryAdd(mission)) missions.push(mission);
+		if (registry.tryAdd(mission, includeOthers)) missions.push(mission);
 		else skippedAsDuplicate++;
 	}
 	return { missions, skippedAsDuplicate };

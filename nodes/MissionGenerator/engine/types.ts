@@ -63,16 +63,24 @@ export interface GenerationRequest {
 
 /** The mission-specific counts; the call counts come from the shared report shape. */
 export interface GenerationReport extends CallReport {
+	/** The tier as used: a built-in tier in its canonical spelling, any other as given. */
+	tier: string;
 	totalRequested: number;
 	totalCreated: number;
 	successRate: number;
+	/** Templates (built-in and custom) that apply to this tier and language; 0 for an unknown tier. */
+	templatesAvailable: number;
 	fromTemplates: number;
+	/** Template missions that repeat another job's, used only because AI could not fill the rest. */
+	repeatedFromOtherJobs: number;
 	fromAi: number;
 	failedDuplicates: number;
 	failedValidation: number;
 	failedApi: number;
 	avgTimePerMission: number;
 	aiRounds: number;
+	/** Things the user should know that are not failures (an unknown tier, repeated missions…). */
+	notices: string[];
 }
 
 export interface ProgressEvent {

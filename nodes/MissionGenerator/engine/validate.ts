@@ -1,5 +1,6 @@
-import { MISSION_TIERS, MISSION_TYPES, XP_RANGE_BY_TIER } from '../templates/types';
+import { MISSION_TYPES, XP_RANGE_BY_TIER } from '../templates/types';
 import type { MissionTheme, MissionTier, MissionType } from '../templates/types';
+import { builtInTier, canonicalTier, sameTier } from './tier';
 import type { CustomTemplate, ExistingMission } from './types';
 
 export const TITLE_LENGTH = { min: 3, max: 80 };
@@ -22,12 +23,13 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-export function isBuiltInTier(tier: string): tier is MissionTier {
-	return (MISSION_TIERS as readonly string[]).includes(tier);
+export function isBuiltInTier(tier: string): boolean {
+	return builtInTier(tier) !== undefined;
 }
 
 export function xpRangeFor(tier: string): { min: number; max: number } {
-	return isBuiltInTier(tier) ? XP_RANGE_BY_TIER[tier] : FREE_TIER_XP;
+	const known = builtInTier(tier);
+	return known ? XP_RANGE_BY_TIER[known] : FREE_TIER_XP;
 }
 
 function isMissionType(value: unknown): value is MissionType {
@@ -63,7 +65,7 @@ export function validateAiMission(value: unknown, tier: string): Check<AiMission
 	if (typeof xpReward !== 'number' || !Number.isInteger(xpReward) || xpReward < xp.min || xpReward > xp.max) {
 		return { ok: false, reason: `xpReward must be an integer from ${xp.min} to ${xp.max}` };
 	}
-	if (value.tier !== undefined && String(value.tier).toUpperCase() !== tier.toUpperCase()) {
+	if (value.tier !== undefined && !sameTier(String(value.tier), tier)) {
 		return { ok: false, reason: `tier ${String(value.tier)} does not match ${tier}` };
 	}
 	return { ok: true, value: { title, description, type: value.type, target: value.target, xpReward } };
@@ -112,7 +114,7 @@ export function parseCustomTemplates(
 		const tier = typeof raw.tier === 'string' && raw.tier.trim() !== '' ? raw.tier.trim() : undefined;
 		templates.push({
 			key: typeof raw.key === 'string' && raw.key !== '' ? raw.key : `custom:${index + 1}`,
-			tier: (tier ?? 'BEGINNER') as MissionTier,
+			tier: canonicalTier(tier ?? 'BEGINNER') as MissionTier,
 			anyTier: tier === undefined,
 			theme: theme as MissionTheme,
 			type: raw.type,

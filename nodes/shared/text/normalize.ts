@@ -18,3 +18,19 @@ export function words(text: string): string[] {
 	const normalized = normalizeText(text);
 	return normalized === '' ? [] : normalized.split(' ');
 }
+
+const SEPARATORS = /[\s_-]+/g;
+
+/**
+ * The form in which two names a user typed (a level, a label, an enum value) are compared:
+ * accents and case folded, surrounding space dropped, runs of spaces, dashes and underscores made
+ * one underscore. "  Intermédiate " and "INTERMEDIATE" give the same key; "Beginer" does not.
+ */
+export function canonicalName(text: string): string {
+	return text.normalize('NFD').replace(COMBINING_MARKS, '').trim().replace(SEPARATORS, '_').toUpperCase();
+}
+
+/** Whether two typed names are the same under canonicalName. */
+export function sameName(a: string, b: string): boolean {
+	return canonicalName(a) === canonicalName(b);
+}

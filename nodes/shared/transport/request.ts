@@ -67,6 +67,10 @@ const NETWORK_ERROR_CODES = new Set([
 	'ERR_CANCELED',
 ]);
 
+/** System socket/DNS codes (EPROTO, EHOSTDOWN…), TLS and certificate failures, an unusable URL. */
+const CONNECTION_ERROR_CODE =
+	/^(?:E[A-Z]+|ERR_INVALID_URL|ERR_TLS_[A-Z_]+|ERR_SSL_[A-Z_]+|ERR_NETWORK|UND_ERR_[A-Z_]+|CERT_[A-Z_]+|[A-Z_]*SELF_SIGNED_CERT[A-Z_]*|UNABLE_TO_[A-Z_]+)$/;
+
 /** A response with an HTTP error status, kept raw until it is mapped for the user. */
 export class GoogleHttpError extends Error {
 	name = 'GoogleHttpError';
@@ -352,8 +356,26 @@ export function toNodeError(
 			description: `Raise Requests per Minute on the "${credentialName}" credential or the Item Deadline.`,
 		});
 	}
-	return new NodeOperationError(node, `Could not reach the service${afterAttempts}: ${message}`, {
+	if (isUnreachable(error)) {
+		return new NodeOperationError(node, `Could not reach the service${afterAttempts}: ${message}`, {
+			itemIndex,
+			description: `Check the host in the "${credentialName}" credential and the network of your n8n instance.`,
+		});
+	}
+	// Anything else is our own fault (a bug, an unexpected value): say so, never blame the network.
+	const kind = error instanceof Error && error.name !== 'Error' ? `${error.name}: ` : '';
+	return new NodeOperationError(node, `Internal error in the node: ${kind}${message}`, {
 		itemIndex,
-		description: `Check the host in the "${credentialName}" credential and the network of your n8n instance.`,
+		description:
+			'This is an error inside the node, not in your settings or at the service. Please report it with this message; running again may not help.',
 	});
+}
+
+/**
+ * A failure of the connection itself: a network or socket error code, a timeout, or an address
+ * the HTTP client could not use (e.g. a mistyped host in the credential).
+ */
+export function isUnreachable(error: unknown): boolean {
+	const code = errorCode(error);
+	return isNetworkError(error) || isTimeout(error) || (code !== undefined && CONNECTION_ERROR_CODE.test(code));
 }

@@ -7,6 +7,7 @@ import { classifyFailure } from './request';
 import type { RequestContext, ResolvedCredential } from './request';
 import { withRetry } from './retry';
 import type { RetryPolicy } from './retry';
+import { MIN_TIME_TO_SEND_MS } from './semaphore';
 import type { Semaphore } from './semaphore';
 
 export interface ResilienceSettings {
@@ -17,6 +18,8 @@ export interface ResilienceSettings {
 	retryInvalidOutput: boolean;
 	/** Caps attempts in flight across everything sharing it; a call waiting to retry holds no slot. */
 	slots?: Semaphore;
+	/** Ends waits and requests instead of the execution's cancel signal (work shared by callers). */
+	signal?: AbortSignal;
 	/** Asked once a slot is free: false means the answer is no longer needed, so nothing is sent. */
 	stillWanted?: () => boolean;
 	/**
@@ -78,7 +81,7 @@ export async function resilientCall<T>(
 	accounting: CallAccounting,
 	attemptFn: (timeoutMs: number, signal: AbortSignal) => Promise<T>,
 ): Promise<T> {
-	const cancelSignal = cancelSignalOf(ctx);
+	const cancelSignal = settings.signal ?? cancelSignalOf(ctx);
 	const limiter =
 		credential.requestsPerMinute > 0
 			? getSharedRateLimiter(credentialKey(credential.identity), credential.requestsPerMinute)
@@ -109,7 +112,10 @@ export async function resilientCall<T>(
 	};
 
 	return await withRetry(
-		async () => await (settings.slots ? settings.slots.run(attempt, cancelSignal) : attempt()),
+		async () =>
+			await (settings.slots
+				? settings.slots.run(attempt, cancelSignal, { deadlineAt: settings.deadlineAt, minTimeLeftMs: MIN_TIME_TO_SEND_MS })
+				: attempt()),
 		{
 			...settings.retry,
 			deadlineAt: settings.deadlineAt,

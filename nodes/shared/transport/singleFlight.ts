@@ -1,37 +1,113 @@
+import { CancelledError, DeadlineExceededError } from './retry';
+
+const MS_PER_SECOND = 1000;
+
+/** What one caller brings to a flight: its own cancel signal and deadline. */
+export interface FlightCaller {
+	/** The caller stops waiting (CancelledError) when this aborts; the work goes on for others. */
+	signal?: AbortSignal;
+	/** Epoch ms; the caller stops waiting (DeadlineExceededError) then; the work goes on for others. */
+	deadlineAt?: number;
+}
+
+interface Flight<T, E> {
+	promise: Promise<T>;
+	listeners: Set<(event: E) => void>;
+	/** Callers still waiting; when the last one leaves early, the work is aborted. */
+	waiting: number;
+	controller: AbortController;
+}
+
+/** A caller stopped waiting for shared work because its own deadline passed. */
+export class FlightWaitTimeoutError extends DeadlineExceededError {
+	name = 'FlightWaitTimeoutError';
+
+	constructor(waitedMs: number) {
+		super(
+			`The item's deadline passed after waiting ${(waitedMs / MS_PER_SECOND).toFixed(1)} s for the same job, already running for an earlier delivery`,
+		);
+	}
+}
+
 /**
  * Identical work asked for at the same time in this n8n process runs once: the first caller
- * leads, later callers with the same key wait for the leader's result. Entries are removed as
- * soon as the work settles, so nothing is cached beyond the flight itself.
+ * leads, later callers with the same key wait for the leader's result (or its error). Entries are
+ * removed as soon as the work settles, so nothing is cached beyond the flight itself.
+ *
+ * The work does not belong to its first caller: it gets its own abort signal, which fires only
+ * when every caller has stopped waiting (each by its own signal or deadline). A caller that
+ * leaves early gets CancelledError or FlightWaitTimeoutError; the others keep waiting.
  */
 export class SingleFlight<T, E = never> {
-	private readonly flights = new Map<string, { promise: Promise<T>; listeners: Set<(event: E) => void> }>();
+	private readonly flights = new Map<string, Flight<T, E>>();
 
 	async run(
 		key: string,
-		work: (emit: (event: E) => void) => Promise<T>,
+		work: (emit: (event: E) => void, signal: AbortSignal) => Promise<T>,
 		onEvent?: (event: E) => void,
+		caller: FlightCaller = {},
 	): Promise<{ value: T; shared: boolean }> {
+		if (caller.signal?.aborted) throw new CancelledError('The execution was stopped');
 		const existing = this.flights.get(key);
-		if (existing) {
-			if (onEvent) existing.listeners.add(onEvent);
-			try {
-				return { value: await existing.promise, shared: true };
-			} finally {
-				if (onEvent) existing.listeners.delete(onEvent);
-			}
-		}
+		if (existing) return { value: await this.wait(key, existing, onEvent, caller), shared: true };
+
+		const controller = new AbortController();
 		const listeners = new Set<(event: E) => void>();
+		// Before the work starts: it may emit its first event synchronously.
 		if (onEvent) listeners.add(onEvent);
 		const emit = (event: E) => {
 			for (const listener of listeners) listener(event);
 		};
-		const promise = work(emit);
-		this.flights.set(key, { promise, listeners });
-		try {
-			return { value: await promise, shared: false };
-		} finally {
-			this.flights.delete(key);
+		// Nothing can join between these lines: JavaScript runs them without interruption.
+		const promise = work(emit, controller.signal);
+		const flight: Flight<T, E> = { promise, listeners, waiting: 0, controller };
+		this.flights.set(key, flight);
+		const forget = () => {
+			if (this.flights.get(key) === flight) this.flights.delete(key);
+		};
+		promise.then(forget, forget);
+		return { value: await this.wait(key, flight, onEvent, caller), shared: false };
+	}
+
+	private async wait(
+		key: string,
+		flight: Flight<T, E>,
+		onEvent: ((event: E) => void) | undefined,
+		caller: FlightCaller,
+	): Promise<T> {
+		const startedAt = Date.now();
+		flight.waiting++;
+		if (onEvent) flight.listeners.add(onEvent);
+		const { deadlineAt, signal } = caller;
+		// AbortSignal.timeout: node code may not set timers itself; its timer does not keep n8n alive.
+		const timer =
+			deadlineAt === undefined ? undefined : AbortSignal.timeout(Math.max(1, deadlineAt - Date.now()));
+		let onAbort: (() => void) | undefined;
+		let onTimeout: (() => void) | undefined;
+		const leftEarly = new Promise<never>((_resolve, reject) => {
+			onAbort = () => reject(new CancelledError('The execution was stopped'));
+			onTimeout = () => reject(new FlightWaitTimeoutError(Date.now() - startedAt));
+			signal?.addEventListener('abort', onAbort, { once: true });
+			timer?.addEventListener('abort', onTimeout, { once: true });
+		});
+		// Settled into a value so the error below is thrown outside a catch block, unchanged.
+		const outcome = await Promise.race([flight.promise, leftEarly]).then(
+			(value) => ({ ok: true as const, value }),
+			(error: unknown) => ({ ok: false as const, error }),
+		);
+		if (onAbort) signal?.removeEventListener('abort', onAbort);
+		if (onTimeout) timer?.removeEventListener('abort', onTimeout);
+		if (onEvent) flight.listeners.delete(onEvent);
+		flight.waiting--;
+		const leftBeforeTheEnd =
+			!outcome.ok && (outcome.error instanceof FlightWaitTimeoutError || (outcome.error instanceof CancelledError && signal?.aborted === true));
+		if (leftBeforeTheEnd && flight.waiting === 0) {
+			// Nobody wants the result any more: stop the work, and let a later caller start afresh.
+			if (this.flights.get(key) === flight) this.flights.delete(key);
+			flight.controller.abort(new CancelledError('Every caller stopped waiting'));
 		}
+		if (!outcome.ok) throw outcome.error;
+		return outcome.value;
 	}
 
 	get size(): number {
