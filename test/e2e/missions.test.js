@@ -101,7 +101,7 @@ test(
 		const acceptMs = Date.now() - t0;
 		expect(accepted.status).toBe(202);
 		expect(accepted.json.jobId).toMatch(UUID);
-		expect(accepted.json.statusUrl).toBe(`${n8n.baseUrl}/webhook/missions/status?jobId=${accepted.json.jobId}`);
+		expect(accepted.json.statusUrl).toBe(`${n8n.webhookUrl('missions/status')}?jobId=${accepted.json.jobId}`);
 		expect(acceptMs).toBeLessThan(ACCEPT_LIMIT_MS);
 
 		const { final, seen } = await client.waitForJob(accepted.json.jobId, { intervalMs: 50 });
@@ -160,7 +160,7 @@ describe('bad requests are refused before any work', () => {
 		['an unsupported locale', { tier: 'BEGINNER', count: 5, locale: 'fr' }, 'locale'],
 		['existingMissions not a list', { tier: 'BEGINNER', count: 5, locale: 'en', existingMissions: 'x' }, 'existingMissions'],
 		['an existing mission that is a number', { tier: 'BEGINNER', count: 5, locale: 'en', existingMissions: ['ok', 7] }, 'existingMissions[1]'],
-		['an existing mission without title', { tier: 'BEGINNER', count: 5, locale: 'en', existingMissions: [{ title: '' }] }, 'existingMissions[0]'],
+		['an existing mission without title', { tier: 'BEGINNER', count: 5, locale: 'en', existingMissions: [{ title: '' }] }, 'existingMissions[0].title'],
 	].map(([label, body, field]) => ({ label, body, field })))(
 		'400 for $label, naming "$field"',
 		async ({ body, field }) => {
@@ -176,7 +176,7 @@ describe('bad requests are refused before any work', () => {
 	test(
 		'unparseable JSON is refused by n8n itself, without a stack trace',
 		logged(async () => {
-			const res = await runtime.request(`${n8n.baseUrl}/webhook/missions/generate`, {
+			const res = await runtime.request(n8n.webhookUrl('missions/generate'), {
 				method: 'POST',
 				headers: client.secretHeaders,
 				body: '{"tier": "BEGINNER", ',
@@ -217,16 +217,18 @@ describe('bad requests are refused before any work', () => {
 	);
 
 	test(
-		'progress updates need the job token',
+		'progress updates need the job token in the X-Progress-Token header',
 		logged(async () => {
 			const accepted = await client.generate({ tier: 'BEGINNER', count: 3, locale: 'en' });
 			expect(accepted.status).toBe(202);
 			const { jobId } = accepted.json;
-			const forged = await runtime.request(
-				`${n8n.baseUrl}/webhook/missions/progress?jobId=${jobId}&token=forged`,
-				{ method: 'POST', body: { jobId, current: 999, total: 999, message: 'forged' } },
-			);
-			expect(forged.status).toBe(404);
+			const body = { jobId, current: 999, total: 999, message: 'forged' };
+			const progressUrl = `${n8n.webhookUrl('missions/progress')}?jobId=${jobId}`;
+			const forged = [
+				await runtime.request(progressUrl, { method: 'POST', headers: { 'X-Progress-Token': 'forged' }, body }),
+				await runtime.request(progressUrl, { method: 'POST', body }),
+			];
+			expect(forged.map((res) => res.status)).toEqual([404, 404]);
 			const { final, seen } = await client.waitForJob(jobId);
 			expect(final.state).toBe('succeeded');
 			expect(seen.every((s) => s.message !== 'forged' && s.current !== 999)).toBe(true);
