@@ -11,7 +11,7 @@ const MISSION_RULES = [
 	{ field: 'count', required: true, types: ['integer'], min: '1', max: '200' },
 	{ field: 'locale', required: true, types: ['string'], allowed: 'pt-BR, en' },
 	{ field: 'existingMissions', types: ['array'], max: '1000' },
-	{ field: 'existingMissions[*]', types: ['string', 'object'], min: '1' },
+	{ field: 'existingMissions[*]', types: ['string', 'object'], min: '1', max: '300' },
 	{ field: 'existingMissions[*].title', required: true, types: ['string'], min: '1' },
 ];
 
