@@ -100,7 +100,7 @@ describe('Webhook Guard: Check Request', () => {
 		['unknown locale', { ...ok, locale: 'fr' }, 'locale', 'locale must be one of: pt-BR, en'],
 		['existingMissions not a list', { ...ok, existingMissions: 'a' }, 'existingMissions', 'existingMissions must be a list'],
 		['existingMissions too long', { ...ok, existingMissions: new Array(1001).fill('t') }, 'existingMissions', 'existingMissions must hold at most 1000 items', 1000],
-		['an empty title', { ...ok, existingMissions: ['a', '  '] }, 'existingMissions[1]', 'existingMissions[1] must be at least 1 characters long', 1],
+		['an empty title', { ...ok, existingMissions: ['a', '  '] }, 'existingMissions[1]', 'existingMissions[1] must be 1 to 300 characters long', 1],
 		['an object without title', { ...ok, existingMissions: [{ name: 'x' }] }, 'existingMissions[0].title', 'existingMissions[0].title is required'],
 		['a number as mission', { ...ok, existingMissions: [7] }, 'existingMissions[0]', 'existingMissions[0] must be a text or an object'],
 	])('%s → 400 naming the field', async (_label, body, field, message, ...rest) => {
@@ -132,6 +132,18 @@ describe('Webhook Guard: Check Request', () => {
 		for (const [rejected] of [byContent, byHeader]) {
 			expect(rejected.json).toMatchObject({ statusCode: 413, body: { error: 'payload_too_large', limit: DEFAULT_MAX_SIZE_KB * 1024 } });
 		}
+	});
+
+	test('Add Job ID and Token gives each valid item its own random jobId and private token', async () => {
+		const [valid] = await guard([{ body: ok }, { body: ok }], { options: { addJobFields: true } });
+		for (const { json } of valid) {
+			expect(json.jobId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+			expect(json.jobToken).toMatch(/^[0-9a-f]{48}$/);
+		}
+		expect(valid[0].json.jobId).not.toBe(valid[1].json.jobId);
+		expect(valid[0].json.jobToken).not.toBe(valid[1].json.jobToken);
+		const [plain] = await guard([{ body: ok }]);
+		expect(plain[0].json).not.toHaveProperty('jobId');
 	});
 
 	test('several items keep their order and pairing across the two outputs', async () => {

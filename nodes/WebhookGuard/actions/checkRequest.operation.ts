@@ -1,3 +1,5 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
@@ -9,6 +11,8 @@ import { checkJsonBounds } from '../../shared/validation/jsonBounds';
 export const DEFAULT_MAX_DEPTH = 32;
 export const DEFAULT_MAX_SIZE_KB = 1024;
 const BYTES_PER_KB = 1024;
+/** 24 random bytes: a 48-character hex token, as hard to guess as two UUIDs. */
+const JOB_TOKEN_BYTES = 24;
 const NO_CREDENTIAL = 'Webhook Guard';
 
 const show = { show: { operation: ['checkRequest'] } };
@@ -127,6 +131,14 @@ export const description: INodeProperties[] = [
 		displayOptions: show,
 		options: [
 			{
+				displayName: 'Add Job ID and Token',
+				name: 'addJobFields',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to add a random jobId (UUID) and a private jobToken (48 hex characters) to each valid item, for workflows that answer 202 and work in the background. Saves two Crypto nodes on the path where the caller waits.',
+			},
+			{
 				displayName: 'Put Checked Fields In',
 				name: 'outputField',
 				type: 'string',
@@ -204,6 +216,7 @@ interface Settings {
 	rules: FieldRule[];
 	outputField: string;
 	trim: boolean;
+	addJobFields: boolean;
 }
 
 function readSettings(ctx: IExecuteFunctions): Settings {
@@ -215,6 +228,7 @@ function readSettings(ctx: IExecuteFunctions): Settings {
 		rules: readRules(ctx),
 		outputField: String(options.outputField ?? 'request') || 'request',
 		trim: options.trim !== false,
+		addJobFields: options.addJobFields === true,
 	};
 }
 
@@ -281,7 +295,12 @@ function check(json: IDataObject, settings: Settings): Outcome {
 		const value = source[key];
 		checked[key] = settings.trim && typeof value === 'string' ? value.trim() : value;
 	}
-	return { valid: { ...passedOn(json, field), [settings.outputField]: checked } };
+	const valid: IDataObject = { ...passedOn(json, field), [settings.outputField]: checked };
+	if (settings.addJobFields) {
+		valid.jobId = randomUUID();
+		valid.jobToken = randomBytes(JOB_TOKEN_BYTES).toString('hex');
+	}
+	return { valid };
 }
 
 export async function execute(ctx: IExecuteFunctions): Promise<INodeExecutionData[][]> {
