@@ -44,19 +44,33 @@ function countBy(items, key) {
 	return items.reduce((acc, item) => ({ ...acc, [item[key]]: (acc[item[key]] || 0) + 1 }), {});
 }
 
-/** The shipped generate workflow with "Forget old jobs" set to forget everything up to tomorrow. */
-function generateWorkflowForgettingEverything() {
-	const [workflow] = runtime.prepareWorkflows({ files: [path.join(runtime.WORKFLOWS_DIR, 'missions-generate.json')] });
-	workflow.id = 'e2eForgetJobs001';
-	workflow.name = `${workflow.name} (e2e: retention shifted)`;
-	const webhook = workflow.nodes.find((n) => n.type === 'n8n-nodes-base.webhook');
-	webhook.parameters.path = FORGET_PATH;
-	webhook.webhookId = 'c4a2e8b1-7b4d-4d2f-8b68-1d0e3f5a2b02';
-	const forget = workflow.nodes.find((n) => n.name === 'Forget old jobs');
+/**
+ * The shipped "Forget old jobs" node (hourly in missions-jobs.json) behind a webhook that answers
+ * when it has run, with its retention shifted to forget everything up to tomorrow.
+ */
+function forgetWorkflowForgettingEverything() {
+	const [jobs] = runtime.prepareWorkflows({ files: [path.join(runtime.WORKFLOWS_DIR, 'missions-jobs.json')] });
+	const forget = jobs.nodes.find((n) => n.name === 'Forget old jobs');
 	const [conditionOnAge] = forget.parameters.filters.conditions;
 	expect(conditionOnAge.keyValue).toContain('$now.minus({ days: 7 })');
 	conditionOnAge.keyValue = conditionOnAge.keyValue.replace('$now.minus({ days: 7 })', '$now.plus({ days: 1 })');
-	return workflow;
+	const webhook = {
+		parameters: { httpMethod: 'POST', path: FORGET_PATH, responseMode: 'lastNode', options: {} },
+		id: 'c4a2e8b1-7b4d-4d2f-8b68-1d0e3f5a2b03',
+		name: 'Forget now',
+		type: 'n8n-nodes-base.webhook',
+		typeVersion: 2.1,
+		position: [0, 0],
+		webhookId: 'c4a2e8b1-7b4d-4d2f-8b68-1d0e3f5a2b02',
+	};
+	return {
+		id: 'e2eForgetJobs001',
+		name: 'e2e: forget old jobs now (retention shifted)',
+		nodes: [webhook, forget],
+		connections: { 'Forget now': { main: [[{ node: forget.name, type: 'main', index: 0 }]] } },
+		settings: { executionOrder: 'v1' },
+		active: false,
+	};
 }
 
 let fake;
@@ -68,7 +82,7 @@ beforeAll(async () => {
 	fake = await startFakeGoogle({ latencyMs: FAKE_LATENCY_MS, seed: 11, apiKeys: ['test-key'] });
 	n8n = await startN8n({
 		gemini: { apiKey: 'test-key', host: fake.url, requestsPerMinute: 0 },
-		extraWorkflows: [generateWorkflowWithoutGemini(), generateWorkflowForgettingEverything()],
+		extraWorkflows: [generateWorkflowWithoutGemini(), forgetWorkflowForgettingEverything()],
 	});
 	client = missionClient(n8n);
 }, 900_000);
@@ -260,14 +274,13 @@ test(
 test(
 	'"Forget old jobs" deletes jobs past the retention (here: shifted to include today)',
 	logged(async () => {
-		const accepted = await client.generate({ tier: 'BEGINNER', count: 2, locale: 'en' }, { path: FORGET_PATH });
+		const accepted = await client.generate({ tier: 'BEGINNER', count: 2, locale: 'en' });
 		expect(accepted.status).toBe(202);
-		const deadline = Date.now() + 60_000;
-		let res;
-		do {
-			await new Promise((resolve) => setTimeout(resolve, 200));
-			res = await client.status(accepted.json.jobId);
-		} while (res.status === 200 && Date.now() < deadline);
+		await client.waitForJob(accepted.json.jobId);
+		expect(await jobRowCount()).toBeGreaterThan(0);
+		const forgot = await runtime.request(n8n.webhookUrl(FORGET_PATH), { method: 'POST', body: {} });
+		expect(forgot.status).toBe(200);
+		const res = await client.status(accepted.json.jobId);
 		expect(res.status).toBe(404);
 		expect(await jobRowCount()).toBe(0);
 	}),
