@@ -225,7 +225,8 @@ describe('model output is checked and unusable answers retried', () => {
 	test.each([
 		['a markdown fence', (rng, req) => ({ language: req.tag, text: `\`\`\`\n${C.scriptText(rng, req.tag, req.words)}\n\`\`\`` })],
 		['an echo of the instructions', (rng, req) => ({ language: req.tag, text: `${OWN_INSTRUCTIONS[4]} ${C.scriptText(rng, req.tag, req.words)}` })],
-		['the wrong language', (rng, req) => C.contentAnswer(rng, 'en-US', req.words)],
+		['a text in another language than it claims', (rng, req) => ({ language: req.tag, text: C.scriptText(rng, 'en-US', req.words) })],
+		['another language named', (rng, req) => C.contentAnswer(rng, 'pt-BR', req.words)],
 		['an empty text', (_rng, req) => ({ language: req.tag, text: '   ' })],
 		['no text field', (_rng, req) => ({ language: req.tag })],
 	])('%s is retried and the good answer delivered', async (_name, bad) => {
@@ -242,7 +243,8 @@ describe('model output is checked and unusable answers retried', () => {
 		fake.configure({
 			generateJson: (schema, _body, rng) => {
 				const req = C.contentRequest(schema);
-				return req.tag === 'fr-FR' ? C.contentAnswer(rng, 'en-US', req.words) : C.contentAnswer(rng, req.tag, req.words);
+				const written = req.tag === 'fr-FR' ? 'en-US' : req.tag;
+				return { language: req.tag, text: C.scriptText(rng, written, req.words) };
 			},
 		});
 		const { results, reports } = await run(adapt({ targetLanguages: 'en-US, fr-FR, es-ES' }), { continueOnFail: true, options: { maxAttempts: 2 } });
@@ -255,7 +257,7 @@ describe('model output is checked and unusable answers retried', () => {
 	});
 
 	test('without Continue On Fail a failed text fails the node, with the reason', async () => {
-		fake.configure({ generateJson: (schema, _body, rng) => C.contentAnswer(rng, 'en-US', C.contentRequest(schema).words) });
+		fake.configure({ generateJson: (schema, _body, rng) => ({ language: 'de-DE', text: C.scriptText(rng, 'en-US', C.contentRequest(schema).words) }) });
 		await expect(run(adapt({ targetLanguages: 'de-DE' }), { options: { maxAttempts: 1 } })).rejects.toThrow(/German/);
 	});
 });

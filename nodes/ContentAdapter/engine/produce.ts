@@ -32,7 +32,12 @@ function thinkingFor(model: string): Pick<GenerateRequest, 'thinkingBudget'> {
 
 function validator(task: TextTask): (value: unknown) => Validation<string> {
 	return (value) => {
-		const text = typeof value === 'object' && value !== null ? (value as { text?: unknown }).text : undefined;
+		const answer = typeof value === 'object' && value !== null ? (value as { text?: unknown; language?: unknown }) : {};
+		// The schema makes the model name the language it wrote in; another name is a miss.
+		if (String(answer.language ?? '').toLowerCase() !== task.language.tag.toLowerCase()) {
+			return { ok: false, reason: `the answer does not name ${task.language.tag} as its language` };
+		}
+		const text = answer.text;
 		const verdict = checkGeneratedText(text, { language: task.language, instructions: task.instructions });
 		return verdict.ok ? verdict : { ok: false, reason: verdict.reason };
 	};
