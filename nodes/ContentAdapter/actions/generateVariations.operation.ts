@@ -58,12 +58,14 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { operation: ['generateVariations'] } }, properties);
 
+/** Aspects from a comma-separated string (or an array), trimmed, repeats dropped, order kept. */
 function readAspects(raw: unknown): string[] {
 	const parts = Array.isArray(raw) ? raw.map(String) : String(raw ?? '').split(/[,;\n]/);
-	const seen = new Set<string>();
-	return parts
-		.map((part) => part.trim())
-		.filter((part) => part !== '' && !seen.has(part.toLowerCase()) && seen.add(part.toLowerCase()) !== undefined);
+	const aspects = new Map<string, string>();
+	for (const part of parts.map((value) => value.trim())) {
+		if (part !== '' && !aspects.has(part.toLowerCase())) aspects.set(part.toLowerCase(), part);
+	}
+	return [...aspects.values()];
 }
 
 export async function execute(run: RunContext, item: ItemRun): Promise<OperationOutcome> {
