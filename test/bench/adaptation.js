@@ -27,16 +27,19 @@ const WORDS = 300;
 const BASELINE_TITLES = Number(process.env.BENCH_BASELINE_TITLES || TITLES);
 // Until the fake serves the catalog's default model, both sides use a model it knows.
 const MODEL = 'gemini-2.5-flash';
-const STAGES = 3; // master → variation → adaptation: the critical path of one text, in calls
+const STAGES = 3;
+// Enough tries that a fifth of calls answering 429 loses nothing (0.25^10 per text); no effect without faults.
+const MAX_ATTEMPTS = 10; // master → variation → adaptation: the critical path of one text, in calls
 
 const titles = Array.from({ length: TITLES }, (_, i) => `Como economizar no mês ${i + 1}: hábitos que funcionam`);
 
 async function stage(fake, parameters, items) {
 	const before = fake.stats().byRoute.generateContent || 0;
 	const { output } = await executeNode(ContentAdapter, {
-		parameters: (i) => ({ ...parameters(i), options: { model: { mode: 'id', value: MODEL }, parallelCalls: CAP, parallelItems: items.length } }),
+		parameters: (i) => ({ ...parameters(i), options: { model: { mode: 'id', value: MODEL }, parallelCalls: CAP, parallelItems: items.length, maxAttempts: MAX_ATTEMPTS } }),
 		items,
 		credentials: { geminiApi: { apiKey: API_KEY, host: fake.url } },
+		continueOnFail: true,
 	});
 	const results = output[0].map((item) => item.json);
 	return { results, reports: output[1].map((item) => item.json), calls: (fake.stats().byRoute.generateContent || 0) - before };
@@ -101,6 +104,14 @@ async function main() {
 		const first = await runNode(fake);
 		const maxInFlight = fake.stats().maxConcurrencySeen;
 		const second = await runNode(fake);
+		// The same batch again from an empty cache, with a fifth of the calls answered 429 (Retry-After 1 s)
+		// and 5% malformed JSON: every text must still arrive.
+		clearContentCaches();
+		fake.reset();
+		fake.configure({ faults: { rate429: 0.2, retryAfterSeconds: 1, rateMalformed: 0.05 } });
+		const faulted = await runNode(fake);
+		const faultedInFlight = fake.stats().maxConcurrencySeen;
+		fake.configure({ faults: { rate429: 0, rateMalformed: 0 } });
 		fake.reset();
 		const seed = await runSeedPipeline(fake, BASELINE_TITLES);
 		const seedWallMs = (seed.wallMs * TITLES) / BASELINE_TITLES;
@@ -122,6 +133,7 @@ async function main() {
 		for (const [name, result, inFlight, vsSeed] of [
 			['node: Write Script → Generate Variations → Adapt to Languages', first, maxInFlight, `${(seedWallMs / first.wallMs).toFixed(1)}× faster`],
 			['node: the identical batch again (cache)', second, 0, '–'],
+			['node: empty cache, 20% 429 (Retry-After 1 s) + 5% malformed', faulted, faultedInFlight, `${(seedWallMs / faulted.wallMs).toFixed(1)}× faster`],
 		]) {
 			const delivered = result.counts.reduce((a, b) => a + b, 0);
 			row([

@@ -99,6 +99,20 @@ describe('Write Script', () => {
 		expect(output[0]).toHaveLength(1);
 		expect(output[1]).toHaveLength(1);
 	});
+	test('thinking follows the model family: a budget of 0 for 2.5 Flash, no budget for a Gemini 3 model', async () => {
+		const modelIn = async (model) => {
+			fake.reset();
+			await executeNode(ContentAdapter, {
+				parameters: { ...script('Pensar'), options: { model: { mode: 'id', value: model } } },
+				credentials: { geminiApi: { apiKey: API_KEY, host: fake.url } },
+				continueOnFail: true,
+			});
+			return bodies()[0].generationConfig.thinkingConfig;
+		};
+		expect(await modelIn('gemini-2.5-flash')).toEqual({ thinkingBudget: 0 });
+		const gemini3 = await modelIn('gemini-3.5-flash');
+		expect(gemini3?.thinkingBudget).toBeUndefined();
+	});
 });
 
 describe('Generate Variations', () => {

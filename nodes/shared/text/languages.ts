@@ -44,7 +44,7 @@ const r = (pairs: string): Record<string, string> =>
 	);
 
 export const LANGUAGES: Record<string, LanguageInfo> = {
-	ar: { name: 'Arabic', script: 'Arabic', regions: r('SA=Saudi Arabia;EG=Egypt;AE=United Arab Emirates;MA=Morocco;XA=Pseudo') },
+	ar: { name: 'Arabic', script: 'Arabic', regions: r('SA=Saudi Arabia;EG=Egypt;AE=United Arab Emirates;MA=Morocco') },
 	bg: { name: 'Bulgarian', script: 'Cyrillic', regions: r('BG=Bulgaria') },
 	bn: { name: 'Bengali', script: 'Bengali', regions: r('BD=Bangladesh;IN=India') },
 	ca: { name: 'Catalan', script: 'Latin', regions: r('ES=Spain') },
