@@ -279,9 +279,12 @@ const SCRIPT_WORDS = {
 	fr: { fn: 'le la les des et est une un pour dans que qui pas vous sur avec ce du au mais sont nous cette aussi très'.split(' '), content: 'argent budget mois plan habitude épargne objectif famille salaire loyer marché café semaine ami compte facture choix avenir étape euro'.split(' ') },
 	de: { fn: 'der die das und ist nicht ein eine zu den mit sie ich auf für es dem sich auch wir wird sind aber noch'.split(' '), content: 'Geld Budget Monat Plan Gewohnheit Ersparnis Ziel Familie Gehalt Miete Markt Kaffee Woche Freund Konto Rechnung Wahl Zukunft Schritt Euro'.split(' ') },
 	it: { fn: 'il di che è la per non un una con gli le del della sono ma si questo anche più come nel alla'.split(' '), content: 'denaro budget mese piano abitudine risparmio obiettivo famiglia stipendio affitto mercato caffè settimana amico conto bolletta scelta futuro passo euro'.split(' ') },
+	nl: { fn: 'de het een en van is dat niet op te met zijn voor je ook maar wat er ze bij'.split(' '), content: 'geld budget maand plan gewoonte spaargeld doel familie salaris huur markt koffie week vriend rekening keuze toekomst stap euro'.split(' ') },
 	ru: { fn: 'и в не на что это как по но из за вы мы для'.split(' '), content: 'деньги бюджет месяц план привычка сбережения цель семья зарплата аренда рынок кофе неделя друг счёт выбор будущее шаг рубль'.split(' ') },
 };
-const UNSPACED_SCRIPTS = { ja: 'おかねのけいかくをたてるまいつきすこしずつためる家計予算目標貯金習慣', zh: '钱的预算每个月计划习惯储蓄目标家庭工资房租市场咖啡周朋友账户选择未来一步' };
+const UNSPACED_SCRIPTS = { ja: 'おかねのけいかくをたてるまいつきすこしずつためる家計予算目標貯金習慣', zh: '钱的预算每个月计划习惯储蓄目标家庭工资房租市场咖啡周朋友账户选择未来一步', th: 'กขคงจฉชซญดตถทนบปผพฟมยรลวสหอฮะาิีึืุูเแโใไ่้๊๋' };
+// Letters of other writing systems (first, last code point) for languages without a word bank.
+const LETTER_RANGES = { ko: [0xac00, 0xd7a3], ar: [0x0627, 0x064a], ur: [0x0627, 0x064a], he: [0x05d0, 0x05ea], el: [0x03b1, 0x03c9], hi: [0x0915, 0x0939], mr: [0x0915, 0x0939], bn: [0x0995, 0x09b9], gu: [0x0a95, 0x0ab9], ta: [0x0b95, 0x0bb9], te: [0x0c15, 0x0c39], kn: [0x0c95, 0x0cb9], ml: [0x0d15, 0x0d39], uk: [0x0430, 0x044f], bg: [0x0430, 0x044f], sr: [0x0430, 0x044f] };
 const SCRIPT_DESCRIPTION = /plain text in ([A-Za-z]{2,3}(?:-[A-Za-z0-9]+)*) \(.*\), about (\d+) words/;
 
 /** About `words` words of narration in `tag` (e.g. 'pt-BR'); exact when `exact` is true. */
@@ -301,7 +304,11 @@ function scriptText(rng, tag, words, { exact = false } = {}) {
 	const tokens = [];
 	for (let i = 0; i < count; i++) {
 		if (bank) tokens.push(rng() < 0.4 ? pick(rng, bank.fn) : pick(rng, bank.content));
-		// A language without a bank gets neutral pseudo-words (no other language's function words).
+		else if (LETTER_RANGES[language] && !/-Latn/i.test(tag)) {
+			const [lo, hi] = LETTER_RANGES[language];
+			tokens.push(Array.from({ length: int(rng, 2, 5) }, () => String.fromCodePoint(int(rng, lo, hi))).join(''));
+		}
+		// A Latin-script language without a bank gets neutral pseudo-words (no listed language's function words).
 		else tokens.push(`${pick(rng, ['ka', 'lo', 'mi', 'ne', 'ru', 'ta', 'vo'])}${pick(rng, ['ren', 'sal', 'tik', 'dor', 'mun'])}`);
 	}
 	const sentences = [];

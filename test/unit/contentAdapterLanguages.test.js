@@ -104,6 +104,21 @@ describe('language plausibility on natural text', () => {
 	});
 });
 
+describe("the Google fake's scripts pass the node's own checks, in every listed language", () => {
+	const C = require('../support/fakeGoogleContent');
+	const tags = Object.entries(LANGUAGES).flatMap(([code, info]) => [
+		`${code}-${Object.keys(info.regions)[0]}`,
+		...Object.keys(info.scripts ?? {}).map((script) => `${code}-${script}`),
+	]);
+
+	test.each(tags)('%s', (input) => {
+		const tag = parseLanguageTag(input).value;
+		const text = C.scriptText(C.mulberry32(input.length), tag.tag, 200);
+		expect(checkGeneratedText(text, { language: tag })).toMatchObject({ ok: true });
+		expect(lengthDeviation(countWords(text), 200)).toBeLessThanOrEqual(0.07);
+	});
+});
+
 describe('generated text checks and measures', () => {
 	const pt = parseLanguageTag('pt-BR').value;
 
