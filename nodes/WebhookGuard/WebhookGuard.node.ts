@@ -14,6 +14,7 @@ export class WebhookGuard implements INodeType {
 		subtitle: '={{$parameter["operation"] === "checkRequest" ? "Check Request" : ""}}',
 		description:
 			'Check an incoming webhook request before any work: size and depth limits, then field rules. Valid requests go to the first output; invalid ones to the second with the status code and a body naming the field, ready for Respond to Webhook.',
+		documentationUrl: 'https://github.com/gemini-ops/n8n-nodes-gemini-ops#webhook-guard',
 		defaults: { name: 'Webhook Guard' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
