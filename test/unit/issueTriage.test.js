@@ -119,6 +119,7 @@ describe('outputs', () => {
 			channel: 'whatsapp',
 			cacheMatch: null,
 			fallbackReason: null,
+			resumedFromDeferral: false,
 		});
 		expect(critical.replyParts).toEqual([critical.reply]);
 		expect(Date.parse(critical.triagedAt)).toBeGreaterThanOrEqual(Date.parse(critical.detectedAt));
@@ -329,7 +330,8 @@ describe('priority', () => {
 		expect(again.named.duplicate[0].json).toMatchObject({ duplicate: true, duplicateOf: { state: 'deferred' } });
 		const back = await triage(named.deferred.map((i) => i.json), { criticalPerMinute: 0 });
 		expect(back.named.critical.map((i) => i.json.issueId)).toEqual(['c2', 'c3']);
-		expect(back.named.critical[0].json).toMatchObject({ source: 'ai', reply: expect.stringContaining('Site down 2') });
+		expect(back.named.critical[0].json).toMatchObject({ source: 'ai', resumedFromDeferral: true, reply: expect.stringContaining('Site down 2') });
+		expect(named.deferred[0].json.deferrals).toBe(1);
 		expect(generateCalls()).toBe(4);
 	});
 

@@ -100,8 +100,12 @@ async function embedIssue(input: DecideInput, gemini: Gemini): Promise<number[] 
 			gemini.embeddingBreaker.release(ticket);
 			throw toNodeError(input.ctx, error, input.itemIndex, gemini.credential.secrets, CREDENTIAL_NAME);
 		}
-		// Without an embedding the issue is simply not looked up; the reply still comes.
 		gemini.counters.embeddingFailures++;
+		if (error instanceof Error && error.name === 'CallNotNeededError') {
+			gemini.embeddingBreaker.release(ticket);
+			return undefined;
+		}
+		// Without an embedding the issue is simply not looked up; the reply still comes.
 		gemini.embeddingBreaker.record(ticket, error);
 		return undefined;
 	}

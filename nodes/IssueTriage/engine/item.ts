@@ -70,7 +70,7 @@ function issueFields(input: ItemInput): IDataObject {
 	};
 }
 
-function triagedJson(input: ItemInput, outcome: TriageOutcome): IDataObject {
+function triagedJson(input: ItemInput, outcome: TriageOutcome, resumed: boolean): IDataObject {
 	const { triage } = outcome;
 	const reply = `${greeting(triage.language, input.issue.customerName)} ${triage.reply}`.trim();
 	const triagedAt = Date.now();
@@ -93,6 +93,8 @@ function triagedJson(input: ItemInput, outcome: TriageOutcome): IDataObject {
 		detectedAt: input.issue.detectedAt || new Date(input.startedAt).toISOString(),
 		triagedAt: new Date(triagedAt).toISOString(),
 		latencyMs: triagedAt - input.startedAt,
+		// True when this item came back from Deferred: its caller was answered at deferral time.
+		resumedFromDeferral: resumed,
 	};
 	if (outcome.cacheEntry) json.cacheEntry = outcome.cacheEntry;
 	return json;
@@ -137,10 +139,17 @@ async function lead(input: ItemInput, key: string): Promise<ItemResult> {
 			settled = true;
 			return {
 				output: 'deferred',
-				json: { ...input.original, deferred: true, retryAt, deferredReason: budget.reason, triage },
+				json: {
+					...input.original,
+					deferred: true,
+					deferrals: (typeof input.original.deferrals === 'number' ? input.original.deferrals : 0) + 1,
+					retryAt,
+					deferredReason: budget.reason,
+					triage,
+				},
 			};
 		}
-		const json = triagedJson(input, outcome);
+		const json = triagedJson(input, outcome, earlier !== undefined);
 		const answer: IDataObject = { priority: json.priority, reply: json.reply, source: json.source, triagedAt: json.triagedAt };
 		recordInLedger(key, { firstSeenAt, state: 'answered', answer }, input.duplicateWindowMs);
 		settled = true;

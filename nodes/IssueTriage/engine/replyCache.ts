@@ -45,7 +45,7 @@ export function parseKnownReplies(raw: unknown): CacheEntry[] {
 		if (!embedding || reply === '' || !isPriority(r.priority)) continue;
 		const sentiment = (SENTIMENTS as readonly unknown[]).includes(r.sentiment) ? (r.sentiment as Sentiment) : 'neutral';
 		entries.push({
-			id: String(r.id ?? r.cacheId ?? ''),
+			id: String(r.cacheId ?? r.id ?? ''),
 			embedding,
 			reply,
 			priority: r.priority,
