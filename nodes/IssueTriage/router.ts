@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 
 import { callReport } from '../shared/node/report';
 import { failedItem } from '../shared/node/items';
+import { optionalGeminiCredential } from '../shared/node/optionalCredential';
 import { resilienceSettings } from '../shared/node/resilienceOptions';
 import { getSharedBreaker } from '../shared/transport/circuitBreaker';
 import { mapWithConcurrency } from '../shared/transport/concurrency';
@@ -16,7 +17,6 @@ import { languageOf } from './engine/language';
 import { rulePriority } from './engine/rules';
 import { PRIORITIES, priorityRank } from './engine/types';
 import type { Issue, Priority } from './engine/types';
-import { optionalCredential } from './credential';
 import { readExecutionParameters, readIssue, readKnownReplies } from './parameters';
 
 const CREDENTIAL_NAME = 'Gemini API';
@@ -42,7 +42,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const parameters = readExecutionParameters(this);
 	const scope = scopeOf(this);
 	const accounting = newAccounting();
-	const { credential, reason: noAiReason } = await optionalCredential(this);
+	const { credential, reason: noAiReason } = await optionalGeminiCredential(this, 'so rules and template replies answered');
 	let gemini: Gemini | undefined;
 	if (credential) {
 		const key = credentialKey(credential.identity);
