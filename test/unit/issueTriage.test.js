@@ -74,6 +74,8 @@ async function triage(items, options = {}, run = {}) {
 		items,
 		credentials: run.credentials === undefined ? gemini() : run.credentials,
 		continueOnFail: run.continueOnFail,
+		nodeCredentials: run.nodeCredentials,
+		signal: run.signal,
 	});
 	const named = Object.fromEntries(OUTPUTS.map((name, index) => [name, output[index]]));
 	return { output, named, report: output[output.length - 1].at(-1).json, ...rest };
@@ -207,6 +209,24 @@ describe('fallback', () => {
 		}
 		expect(report).toMatchObject({ apiCalls: 0, fallbackUsed: true, bySource: { fallback: 3 }, breaker: null });
 		expect(fake.stats().calls).toBe(0);
+	});
+
+	test('a selected credential that cannot be loaded: rules answer and say why', async () => {
+		const { named, report } = await triage([issue('1', 'Logo', 'odd')], {}, { credentials: {}, nodeCredentials: { geminiApi: { id: '9', name: 'Deleted key' } } });
+		expect(named.medium[0].json).toMatchObject({ source: 'fallback', fallbackReason: expect.stringContaining('"Deleted key" could not be loaded') });
+		expect(report.fallbackUsed).toBe(true);
+	});
+
+	test('a stopped execution ends at once: the hanging call is cancelled, nothing is left waiting', async () => {
+		fake.script(':generateContent', [{ hang: true }]);
+		const controller = new AbortController();
+		setTimeout(() => controller.abort(), 200);
+		const started = Date.now();
+		await expect(triage([issue('1', 'Logo', 'odd')], { callTimeoutSeconds: 60 }, { signal: controller.signal })).rejects.toThrow('stopped');
+		expect(Date.now() - started).toBeLessThan(2000);
+		// The cancelled item was not answered, so its next delivery is triaged.
+		const again = await triage([issue('1', 'Logo', 'odd')]);
+		expect(again.named.medium).toHaveLength(1);
 	});
 
 	test('Gemini failing after its retries: the rules answer, with the reason and no key in it', async () => {
