@@ -129,15 +129,19 @@ async function main() {
 			const body = critical ? `Outage for all users, case ${i}` : nearRepeat ? `How do I change the ${topic} settings in my account?` : distinctText(i + 1);
 			unique.push({ id: `load-${i}`, eventId: `load-evt-${i}`, title, body, customer: { name: 'Bench', phone: `5521${String(i).padStart(7, '0')}` }, critical });
 		}
+		// Every tenth issue is delivered twice: every other time at the very same moment, else 0.1 s later.
 		const deliveries = [];
+		let duplicatesMade = 0;
 		unique.forEach((issue, i) => {
-			deliveries.push(issue);
-			if (i % Math.round(1 / DUPLICATE_SHARE) === 3) deliveries.push(issue); // simultaneous: right after it
+			const slot = deliveries.length;
+			deliveries.push({ issue, slot });
+			if (i % Math.round(1 / DUPLICATE_SHARE) === 3) deliveries.push({ issue, slot: duplicatesMade++ % 2 === 0 ? slot : slot + 1 });
 		});
+		const simultaneous = deliveries.filter((d, i) => i > 0 && d.slot === deliveries[i - 1].slot).length;
 		const results = [];
 		const started = Date.now();
-		await Promise.all(deliveries.map(async (issue, i) => {
-			await sleep(Math.max(0, started + (i * 1000) / RATE - Date.now()));
+		await Promise.all(deliveries.map(async ({ issue, slot }) => {
+			await sleep(Math.max(0, started + (slot * 1000) / RATE - Date.now()));
 			const { critical, ...body } = issue;
 			const sentAt = Date.now();
 			const res = await post(body).catch((error) => ({ status: 0, text: String(error) }));
@@ -172,7 +176,7 @@ async function main() {
 			return first ? first.receivedAt - r.sentAt : NaN;
 		}).filter(Number.isFinite).sort((a, b) => a - b);
 
-		console.log(`\n${unique.length} issues + ${deliveries.length - unique.length} duplicate deliveries at ${RATE}/s (sent in ${sendSeconds.toFixed(1)} s), ${RATE_429 * 100}% 429s injected, model latency ${MODEL_LATENCY_MS} ms:`);
+		console.log(`\n${unique.length} issues + ${deliveries.length - unique.length} duplicate deliveries (${simultaneous} at the same moment) at ${RATE}/s (sent in ${sendSeconds.toFixed(1)} s), ${RATE_429 * 100}% 429s injected, model latency ${MODEL_LATENCY_MS} ms:`);
 		console.log(`  HTTP answers: ${JSON.stringify(byStatus)}; duplicates answered: ${duplicates}; deferred (202): ${deferred}`);
 		console.log(`  lost (no reply reached the gateway within ${DRAIN_TIMEOUT_MS / 1000} s): ${lost}; answered twice: ${answeredTwice}`);
 		console.log(`  critical: ${criticalPhones.size} issues (${unique.filter((u) => u.critical).length} written as critical), most replies in any 60 s window: ${worstWindow} (budget ${CRITICAL_BUDGET})`);
