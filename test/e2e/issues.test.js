@@ -308,7 +308,8 @@ describe('dashboard', () => {
 			expect(page.headers['content-type']).toMatch(/text\/html/);
 			expect(page.text).toContain('<svg');
 			const embedded = JSON.parse(/<script id="initial" type="application\/json">([\s\S]*?)<\/script>/.exec(page.text)[1]);
-			expect(embedded.rows.length).toBeGreaterThan(5);
+			expect(embedded.rows.length).toBeGreaterThan(0);
+			expect(embedded.rows.length).toBe((await dashboardRows()).length);
 			expect(JSON.stringify(embedded)).not.toMatch(/resumeUrl|customerHandle|reply/);
 			const viaHeader = await runtime.request(hook('issues/dashboard'), { headers: secret() });
 			expect(viaHeader.status).toBe(200);
