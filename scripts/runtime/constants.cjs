@@ -18,6 +18,8 @@ const CREDENTIALS = {
 	webhookSecret: { id: 'gemOpsWebhookKey', name: 'Gemini Ops webhook secret', type: 'httpHeaderAuth' },
 	gemini: { id: 'gemOpsGeminiKey1', name: 'Gemini API account', type: 'geminiApi' },
 	tts: { id: 'gemOpsGoogleTts1', name: 'Google Cloud Text-to-Speech account', type: 'googleCloudTtsApi' },
+	// Custom Auth ({"headers": {"apikey": "…"}}): the messaging gateway's key (Evolution API style).
+	gateway: { id: 'gemOpsGatewayKey1', name: 'Messaging gateway API key', type: 'httpCustomAuth' },
 };
 const WEBHOOK_SECRET_HEADER = 'X-Webhook-Secret';
 
@@ -37,6 +39,48 @@ const JOB_TABLE = {
 	],
 };
 
+/** The issue workflows' Data tables: one row per issue (also the duplicate ledger), and the reply cache. */
+const ISSUE_TABLE = {
+	name: 'gemini_ops_issues',
+	columns: [
+		{ name: 'issueId', type: 'string' },
+		{ name: 'eventKey', type: 'string' },
+		{ name: 'status', type: 'string' },
+		{ name: 'priority', type: 'string' },
+		{ name: 'category', type: 'string' },
+		{ name: 'source', type: 'string' },
+		{ name: 'escalate', type: 'boolean' },
+		{ name: 'autoResolvable', type: 'boolean' },
+		{ name: 'customerHandle', type: 'string' },
+		{ name: 'channel', type: 'string' },
+		{ name: 'language', type: 'string' },
+		{ name: 'summary', type: 'string' },
+		{ name: 'reply', type: 'string' },
+		{ name: 'detectedAt', type: 'string' },
+		{ name: 'receivedAt', type: 'number' },
+		{ name: 'firstResponseAt', type: 'number' },
+		{ name: 'ttfrMs', type: 'number' },
+		{ name: 'retryAt', type: 'string' },
+		{ name: 'resumeUrl', type: 'string' },
+		{ name: 'customerRepliedAt', type: 'number' },
+		{ name: 'resolvedAt', type: 'number' },
+		{ name: 'ttrMs', type: 'number' },
+	],
+};
+const REPLY_TABLE = {
+	name: 'gemini_ops_issue_replies',
+	columns: [
+		{ name: 'cacheId', type: 'string' },
+		{ name: 'embedding', type: 'string' },
+		{ name: 'reply', type: 'string' },
+		{ name: 'priority', type: 'string' },
+		{ name: 'category', type: 'string' },
+		{ name: 'sentiment', type: 'string' },
+		{ name: 'language', type: 'string' },
+		{ name: 'summary', type: 'string' },
+	],
+};
+
 const OWNER = { email: 'owner@gemini-ops.local', firstName: 'Gemini Ops', lastName: 'Owner' };
 
 module.exports = {
@@ -50,5 +94,7 @@ module.exports = {
 	CREDENTIALS,
 	WEBHOOK_SECRET_HEADER,
 	JOB_TABLE,
+	ISSUE_TABLE,
+	REPLY_TABLE,
 	OWNER,
 };

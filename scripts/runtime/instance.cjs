@@ -6,7 +6,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { createRequire } = require('node:module');
 
-const { PACKAGE_JSON, PACKAGE_NAME, CREDENTIALS, WEBHOOK_SECRET_HEADER, JOB_TABLE, OWNER } = require('./constants.cjs');
+const { PACKAGE_JSON, PACKAGE_NAME, CREDENTIALS, WEBHOOK_SECRET_HEADER, JOB_TABLE, ISSUE_TABLE, REPLY_TABLE, OWNER } = require('./constants.cjs');
 const { request, isPortFree, freePort, RestClient } = require('./http.cjs');
 const { prepareWorkflows, webhooksOf } = require('./package.cjs');
 const { defaultLog, tail, sleep, isAlive, killGroup, envWithNode, runLogged } = require('./process.cjs');
@@ -195,6 +195,9 @@ class N8nInstance {
 				data: { name: WEBHOOK_SECRET_HEADER, value: this.webhookSecret },
 			},
 		];
+		// The issue workflows send replies through it; without a key a placeholder keeps them importable.
+		const gatewayKey = this.options.gatewayApiKey || process.env.GATEWAY_API_KEY || 'set-your-gateway-api-key';
+		list.push({ ...CREDENTIALS.gateway, data: { json: JSON.stringify({ headers: { apikey: gatewayKey } }) } });
 		const { gemini, tts } = this.options;
 		for (const [credential, given, defaultHost] of [
 			[CREDENTIALS.gemini, gemini, 'https://generativelanguage.googleapis.com'],
@@ -294,6 +297,8 @@ class N8nInstance {
 		await rest.login(this.owner.email, this.owner.password);
 		this.rest = rest;
 		await this.ensureDataTable(JOB_TABLE);
+		await this.ensureDataTable(ISSUE_TABLE);
+		await this.ensureDataTable(REPLY_TABLE);
 		for (const wf of this.workflows) {
 			const current = await rest.call('GET', `/workflows/${wf.id}`);
 			if (current.activeVersionId === current.versionId && current.active) continue;

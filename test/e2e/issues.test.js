@@ -1,0 +1,359 @@
+'use strict';
+// The shipped issue workflows in a real n8n 2.41.1 with the packed package installed, driven
+// only through their webhooks: the local Google fake stands in for Gemini, a fake messaging
+// gateway on loopback records every message and resolve call it receives.
+const http = require('node:http');
+
+const { startFakeGoogle } = require('../support/fakeGoogle');
+const C = require('../support/fakeGoogleContent');
+const { DEFAULT_TEXT_MODEL } = require('../../nodes/shared/gemini/catalog');
+const { startFakeGateway } = require('../support/fakeGateway');
+const { runtime, startN8n, stopN8n, printLogsOnFailure, percentile } = require('../support/n8n');
+
+const GATEWAY_KEY = 'gateway-e2e-key-123';
+const FAKE_LATENCY_MS = 300;
+const CRITICAL_BUDGET = 5;
+
+jest.setTimeout(180_000);
+
+/** The same deterministic stand-in for the model as the unit tests: priority from the words. */
+function modelAnswer(schema, body) {
+	const prompt = body.contents[0].parts[0].text;
+	const title = (/Title: (.*)/.exec(prompt) || [])[1] || '';
+	const p = prompt.toLowerCase();
+	const priority = /down|fora do ar|outage/.test(p) ? 'critical' : /error|erro|cannot/.test(p) ? 'high' : /question|how do/.test(p) ? 'low' : 'medium';
+	const long = /long answer/.test(p);
+	const reply = long
+		? Array.from({ length: 30 }, (_, i) => `Step ${i + 1} of the fix for ${title} is explained in this sentence.`).join(' ')
+		: `Answer about ${title}. We are looking into it now.`;
+	return {
+		priority,
+		category: /pay|charge|pagamento/.test(p) ? 'billing' : 'technical',
+		sentiment: 'neutral',
+		language: 'en',
+		confidence: 0.9,
+		summary: `Summary of ${title}`,
+		reply,
+		autoResolvable: priority === 'low',
+		escalate: priority === 'critical',
+		escalationReason: priority === 'critical' ? 'Outage' : '',
+	};
+}
+
+let fake;
+let gateway;
+let n8n;
+const logged = (fn) => printLogsOnFailure(() => n8n, fn);
+const secret = () => ({ [runtime.WEBHOOK_SECRET_HEADER]: n8n.webhookSecret });
+const hook = (p) => `${n8n.baseUrl}/webhook/${p}`;
+const post = (p, body, headers = secret()) => runtime.request(hook(p), { method: 'POST', headers, body, timeoutMs: 60_000 });
+let counter = 0;
+const issue = (extra = {}) => {
+	counter++;
+	return { id: `T-${counter}`, eventId: `evt-${counter}-${Date.now()}`, title: `Logo looks odd ${counter}`, body: 'The logo is blurry on the invoice page', customer: { name: 'Ana Souza', phone: `55119999${String(counter).padStart(5, '0')}` }, channel: 'whatsapp', ...extra };
+};
+
+// The catalog's default text model when the fake knows it, else the fake's own Flash model.
+const textModels = C.MODELS.filter((m) => m.supportedGenerationMethods.includes('generateContent') && !/tts|embedding/.test(m.name));
+const MODEL = textModels.some((m) => m.name === `models/${DEFAULT_TEXT_MODEL}`)
+	? DEFAULT_TEXT_MODEL
+	: textModels.find((m) => /flash$/.test(m.name)).name.replace('models/', '');
+
+/**
+ * What an operator does once after importing: fields of the "Settings" node (gateway address,
+ * resolve endpoint), and the model when the fake does not know the default one. Through n8n's
+ * REST API, then published again.
+ */
+async function configureSettings(fileName, values) {
+	const [shipped] = runtime.prepareWorkflows({ files: [`${runtime.WORKFLOWS_DIR}/${fileName}`] });
+	const current = await n8n.rest.call('GET', `/workflows/${shipped.id}`);
+	const nodes = current.nodes.map((node) => {
+		if (node.type === 'n8n-nodes-gemini-ops.issueTriage' && MODEL !== DEFAULT_TEXT_MODEL) {
+			const options = { ...node.parameters.options, model: { __rl: true, mode: 'id', value: MODEL } };
+			return { ...node, parameters: { ...node.parameters, options } };
+		}
+		if (node.name !== 'Settings') return node;
+		const assignments = node.parameters.assignments.assignments.map((a) => (a.name in values ? { ...a, value: values[a.name] } : a));
+		return { ...node, parameters: { ...node.parameters, assignments: { assignments } } };
+	});
+	const updated = await n8n.rest.call('PATCH', `/workflows/${shipped.id}`, { nodes, connections: current.connections, versionId: current.versionId });
+	await n8n.rest.call('POST', `/workflows/${shipped.id}/activate`, { versionId: updated.versionId });
+}
+
+async function dashboardRows() {
+	const res = await runtime.request(hook('issues/dashboard/data'), { headers: secret() });
+	expect(res.status).toBe(200);
+	return res.json.rows;
+}
+
+async function waitFor(what, probe, timeoutMs = 90_000) {
+	const deadline = Date.now() + timeoutMs;
+	while (Date.now() < deadline) {
+		const value = await probe();
+		if (value) return value;
+		await new Promise((resolve) => setTimeout(resolve, 250));
+	}
+	throw new Error(`timed out waiting for ${what}`);
+}
+
+/** Raw bytes, for bodies no JSON serialiser would produce (invalid UTF-8). */
+function postRaw(p, bytes) {
+	return new Promise((resolve, reject) => {
+		const req = http.request(hook(p), { method: 'POST', headers: { ...secret(), 'content-type': 'application/json', 'content-length': bytes.length } }, (res) => {
+			const chunks = [];
+			res.on('data', (c) => chunks.push(c));
+			res.on('end', () => {
+				const text = Buffer.concat(chunks).toString('utf8');
+				let json;
+				try {
+					json = JSON.parse(text);
+				} catch {
+					json = undefined;
+				}
+				resolve({ status: res.statusCode, text, json });
+			});
+		});
+		req.on('error', reject);
+		req.end(bytes);
+	});
+}
+
+beforeAll(async () => {
+	fake = await startFakeGoogle({ latencyMs: FAKE_LATENCY_MS, seed: 5, apiKeys: ['test-key'], generateJson: modelAnswer });
+	gateway = await startFakeGateway({ apiKey: GATEWAY_KEY });
+	process.env.GATEWAY_API_KEY = GATEWAY_KEY;
+	n8n = await startN8n({ gemini: { apiKey: 'test-key', host: fake.url, requestsPerMinute: 0 } });
+	await configureSettings('issues-auto-response.json', { gatewayUrl: gateway.url, gatewayInstance: 'support-e2e' });
+	await configureSettings('issues-auto-resolve.json', { resolveUrl: `${gateway.url}/issues/resolve` });
+}, 900_000);
+
+afterAll(async () => {
+	delete process.env.GATEWAY_API_KEY;
+	await stopN8n(n8n);
+	if (gateway) await gateway.close();
+	if (fake) await fake.close();
+}, 60_000);
+
+describe('POST /webhook/issues', () => {
+	test(
+		'triages, sends the reply through the gateway in order, records firstResponseAt and answers with the triage',
+		logged(async () => {
+			const body = issue({ title: 'Export fails with an error', body: 'I cannot export, long answer please' });
+			const sentAt = Date.now();
+			const res = await post('issues', body);
+			expect(res.status).toBe(200);
+			expect(res.json).toMatchObject({ issueId: body.id, priority: 'high', category: 'technical', source: 'ai', sent: true, duplicate: false });
+			expect(res.json.cacheEntry).toBeUndefined();
+			expect(res.json.replyParts.length).toBeGreaterThan(1);
+			const messages = gateway.messages().filter((m) => m.number === body.customer.phone);
+			expect(messages.map((m) => m.text)).toEqual(res.json.replyParts);
+			expect(messages.every((m) => m.instance === 'support-e2e')).toBe(true);
+			const ttfrMs = messages[0].receivedAt - sentAt;
+			process.stderr.write(`[e2e] first issue: TTFR ${ttfrMs} ms (gateway received − webhook sent), fake model latency ${FAKE_LATENCY_MS} ms\n`);
+			const rows = await dashboardRows();
+			expect(rows.some((row) => row.status === 'answered' && row.priority === 'high' && row.ttfrMs > 0)).toBe(true);
+		}),
+	);
+
+	test(
+		'without the secret: 403 and nothing recorded or sent',
+		logged(async () => {
+			const before = (await dashboardRows()).length;
+			const sentBefore = gateway.messages().length;
+			const res = await post('issues', issue(), { [runtime.WEBHOOK_SECRET_HEADER]: 'wrong' });
+			expect(res.status).toBe(403);
+			expect((await dashboardRows()).length).toBe(before);
+			expect(gateway.messages().length).toBe(sentBefore);
+		}),
+	);
+
+	test(
+		'every bad input gets a 4xx naming the problem, and nothing is half-recorded',
+		logged(async () => {
+			const before = (await dashboardRows()).length;
+			const sentBefore = gateway.messages().length;
+			const cases = [
+				[[1, 2, 3], 400, 'body'],
+				[{ ...issue(), id: undefined }, 400, 'id'],
+				[{ ...issue(), id: { nested: true } }, 400, 'id'],
+				[{ ...issue(), body: 42 }, 400, 'body'],
+				[{ ...issue(), title: '', body: '   ' }, 400, 'body'],
+				[{ ...issue(), customer: 'Ana' }, 400, 'customer'],
+				[{ ...issue(), customer: { name: 'Ana' } }, 400, 'customer.phone'],
+				[{ ...issue(), priority: 'urgent' }, 400, 'priority'],
+				[{ ...issue(), detectedAt: 'yesterday' }, 400, 'detectedAt'],
+				[{ ...issue(), history: 'hello' }, 400, 'history'],
+				[{ ...issue(), customer: { phone: '5511', language: 'Portuguese' } }, 400, 'customer.language'],
+				[{ ...issue(), body: 'x'.repeat(1024 * 1024) }, 413, 'body'],
+			];
+			for (const [body, status, field] of cases) {
+				const res = await post('issues', body);
+				expect({ field, status: res.status }).toEqual({ field, status });
+				expect(res.json).toMatchObject({ error: 'invalid_request', field });
+				expect(res.json.message.length).toBeGreaterThan(10);
+			}
+			const invalidUtf8 = Buffer.concat([Buffer.from('{"id":"u1","title":"x","body":"caf'), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from('","customer":{"phone":"5511999"}}')]);
+			const raw = await postRaw('issues', invalidUtf8);
+			expect(raw.status).toBe(400);
+			expect(raw.json).toMatchObject({ field: 'body', message: expect.stringContaining('UTF-8') });
+			expect((await dashboardRows()).length).toBe(before);
+			expect(gateway.messages().length).toBe(sentBefore);
+		}),
+	);
+
+	test(
+		'duplicates: a repeat later answers duplicate:true and sends nothing; three deliveries at the same moment send one reply',
+		logged(async () => {
+			const first = issue();
+			expect((await post('issues', first)).status).toBe(200);
+			const sent = gateway.messages().length;
+			const again = await post('issues', first);
+			expect(again.status).toBe(200);
+			expect(again.json).toMatchObject({ duplicate: true, issueId: first.id, status: 'answered' });
+			expect(gateway.messages().length).toBe(sent);
+
+			const rowsBefore = (await dashboardRows()).length;
+			const simultaneous = issue();
+			const answers = await Promise.all([1, 2, 3].map(() => post('issues', simultaneous)));
+			expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
+			expect(answers.filter((a) => a.json.duplicate === true)).toHaveLength(2);
+			expect(answers.filter((a) => a.json.duplicate === false)).toHaveLength(1);
+			const messages = gateway.messages().filter((m) => m.number === simultaneous.customer.phone);
+			expect(messages).toHaveLength(1);
+			expect((await dashboardRows()).length).toBe(rowsBefore + 1);
+		}),
+	);
+
+	test(
+		`critical issues over the budget (${CRITICAL_BUDGET} a minute) get 202 with retryAt and are answered when it comes`,
+		logged(async () => {
+			const criticals = Array.from({ length: CRITICAL_BUDGET + 2 }, (_, i) => issue({ title: `Checkout down ${i}`, body: 'Outage for all users' }));
+			const answers = await Promise.all(criticals.map((body) => post('issues', body)));
+			const answered = answers.filter((a) => a.status === 200);
+			const deferred = answers.filter((a) => a.status === 202);
+			expect(answered.length + deferred.length).toBe(criticals.length);
+			expect(answered.length).toBeLessThanOrEqual(CRITICAL_BUDGET);
+			expect(deferred.length).toBeGreaterThanOrEqual(2);
+			for (const d of deferred) {
+				expect(d.json).toMatchObject({ deferred: true, priority: 'critical' });
+				expect(Date.parse(d.json.retryAt)).toBeGreaterThan(Date.now());
+			}
+			const phones = criticals.map((c) => c.customer.phone);
+			await waitFor('every critical issue to be answered', () => phones.every((p) => gateway.messages().some((m) => m.number === p)), 100_000);
+			const sendTimes = gateway.messages().filter((m) => phones.includes(m.number)).map((m) => m.receivedAt).sort((a, b) => a - b);
+			// Never more than the budget inside any 60 s window.
+			for (let i = CRITICAL_BUDGET; i < sendTimes.length; i++) expect(sendTimes[i] - sendTimes[i - CRITICAL_BUDGET]).toBeGreaterThanOrEqual(59_000);
+			const rows = await dashboardRows();
+			expect(rows.filter((r) => r.priority === 'critical' && r.status === 'answered').length).toBeGreaterThanOrEqual(criticals.length);
+		}),
+		180_000,
+	);
+});
+
+describe('auto resolve', () => {
+	test(
+		'a silent customer: after the wait the triage resolves it through the resolve endpoint and records resolvedAt',
+		logged(async () => {
+			const body = issue({ title: 'Question about exports', body: 'How do I export to CSV?' });
+			expect((await post('issues', body)).json.priority).toBe('low');
+			const waiting = await post('issues/awaiting-customer', { issueId: body.id, waitSeconds: 2 });
+			expect(waiting.status).toBe(202);
+			expect(waiting.json).toMatchObject({ waiting: true, issueId: body.id, waitSeconds: 2 });
+			// n8n looks for waits that ran out about once a minute, so a 2 s limit ends within ~60 s.
+			const resolved = await waitFor('the resolve call', () => gateway.resolved().find((r) => r.issueId === body.id), 100_000);
+			expect(resolved).toMatchObject({ reason: 'no_customer_reply', waitedSeconds: 2 });
+			await waitFor('resolvedAt on the row', async () => (await dashboardRows()).some((r) => r.status === 'resolved' && r.ttrMs >= 2000), 15_000);
+		}),
+	);
+
+	test(
+		'the customer answers: the waiting run resumes at once and the issue goes back to an agent, not resolved',
+		logged(async () => {
+			const body = issue({ title: 'Printer question', body: 'How do I print the invoice?' });
+			expect((await post('issues', body)).status).toBe(200);
+			expect((await post('issues/awaiting-customer', { issueId: body.id, waitSeconds: 120 })).status).toBe(202);
+			const reply = await waitFor('the run to wait', async () => {
+				const res = await post('issues/customer-reply', { issueId: body.id, text: 'It works now, thanks' });
+				return res.status === 200 ? res : null;
+			}, 15_000);
+			expect(reply.json).toMatchObject({ resumed: true, issueId: body.id });
+			await waitFor('status with_agent', async () => (await dashboardRows()).some((r) => r.status === 'with_agent'), 15_000);
+			const again = await post('issues/customer-reply', { issueId: body.id, text: 'hello?' });
+			expect(again.status).toBe(404);
+			expect(gateway.resolved().some((r) => r.issueId === body.id)).toBe(false);
+		}),
+	);
+
+	test(
+		'unknown issues and bad requests are refused',
+		logged(async () => {
+			expect((await post('issues/awaiting-customer', { issueId: 'nope-404' })).status).toBe(404);
+			const bad = await post('issues/awaiting-customer', { issueId: 'x', waitSeconds: -1 });
+			expect(bad.status).toBe(400);
+			expect(bad.json.field).toBe('waitSeconds');
+			expect((await post('issues/customer-reply', { text: 'hi' })).json.field).toBe('issueId');
+			expect((await post('issues/awaiting-customer', { issueId: 'x' }, {})).status).toBe(403);
+		}),
+	);
+});
+
+describe('dashboard', () => {
+	test(
+		'GET /webhook/issues/dashboard: 403 without the secret; the page with inline SVG charts with it (query or header)',
+		logged(async () => {
+			expect((await runtime.request(hook('issues/dashboard'))).status).toBe(403);
+			expect((await runtime.request(hook('issues/dashboard?secret=wrong'))).status).toBe(403);
+			const page = await runtime.request(hook(`issues/dashboard?secret=${encodeURIComponent(n8n.webhookSecret)}`));
+			expect(page.status).toBe(200);
+			expect(page.headers['content-type']).toMatch(/text\/html/);
+			expect(page.text).toContain('<svg');
+			const embedded = JSON.parse(/<script id="initial" type="application\/json">([\s\S]*?)<\/script>/.exec(page.text)[1]);
+			expect(embedded.rows.length).toBeGreaterThan(0);
+			expect(embedded.rows.length).toBe((await dashboardRows()).length);
+			expect(JSON.stringify(embedded)).not.toMatch(/resumeUrl|customerHandle|reply/);
+			const viaHeader = await runtime.request(hook('issues/dashboard'), { headers: secret() });
+			expect(viaHeader.status).toBe(200);
+		}),
+	);
+});
+
+describe('first response time', () => {
+	test(
+		'TTFR = gateway received − webhook sent, over 20 issues one after another',
+		logged(async () => {
+			const samples = [];
+			for (let i = 0; i < 20; i++) {
+				const body = issue({ title: `Colour question ${i}`, body: `The colour number ${i} looks odd on screen ${i * 7}` });
+				const sentAt = Date.now();
+				const res = await post('issues', body);
+				expect(res.status).toBe(200);
+				const message = gateway.messages().find((m) => m.number === body.customer.phone);
+				samples.push(message.receivedAt - sentAt);
+			}
+			samples.sort((a, b) => a - b);
+			const [p50, p95, p99] = [50, 95, 99].map((p) => percentile(samples, p));
+			process.stderr.write(`[e2e] TTFR over ${samples.length} issues (model latency ${FAKE_LATENCY_MS} ms per call, embedding + generation): p50 ${p50} ms, p95 ${p95} ms, p99 ${p99} ms\n`);
+			expect(p95).toBeLessThan(2 * FAKE_LATENCY_MS + 3000);
+		}),
+		120_000,
+	);
+});
+
+// `ISSUES_DASHBOARD_SCREENSHOT=docs/issues-dashboard.png npx jest test/e2e/issues.test.js --selectProjects e2e`
+// saves the dashboard, with the issues of this run, as Debian's Chromium renders it.
+const SCREENSHOT = process.env.ISSUES_DASHBOARD_SCREENSHOT;
+(SCREENSHOT ? test : test.skip)(
+	'dashboard screenshot in a real browser',
+	logged(async () => {
+		const { chromium } = require('playwright-core');
+		const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+		try {
+			const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+			await page.goto(hook(`issues/dashboard?secret=${encodeURIComponent(n8n.webhookSecret)}`));
+			await page.waitForSelector('#timeline rect');
+			await page.screenshot({ path: require('node:path').resolve(runtime.REPO_ROOT, SCREENSHOT), fullPage: true });
+		} finally {
+			await browser.close();
+		}
+	}),
+);
