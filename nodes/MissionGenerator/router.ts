@@ -4,8 +4,9 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { NodeOperationError } from 'n8n-workflow';
 
 import { failedItem } from '../shared/node/items';
+import { optionalGeminiCredential } from '../shared/node/optionalCredential';
 import { mapWithConcurrency } from '../shared/transport/concurrency';
-import { resolveCredential, toNodeError } from '../shared/transport/request';
+import { toNodeError } from '../shared/transport/request';
 import type { ResolvedCredential } from '../shared/transport/request';
 import { resilienceSettings } from '../shared/node/resilienceOptions';
 import { newAccounting } from '../shared/transport/resilientCall';
@@ -24,31 +25,9 @@ const CREDENTIAL_NAME = 'Gemini API';
 /** Deliveries of the same job in flight at the same time in this n8n process share one generation. */
 const inFlight = new SingleFlight<GenerationResult, ProgressEvent>();
 
-const NO_CREDENTIAL = 'No Gemini credential is set, so only templates were used';
-
-/**
- * The credential is optional by design: without one the node still delivers templates. A
- * credential that is selected but cannot be loaded (deleted, not shared, an imported workflow
- * whose credential was never picked) is treated the same way, and the report says why.
- */
-async function optionalCredential(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
-): Promise<{ credential?: ResolvedCredential; reason?: string }> {
-	const selected = ctx.getNode().credentials?.geminiApi;
-	if (!selected || (!selected.id && !selected.name)) return { reason: NO_CREDENTIAL };
-	const loaded = await resolveCredential(ctx, 'geminiApi', itemIndex).then(
-		(credential) => ({ credential }),
-		(error: unknown) => ({ error }),
-	);
-	if ('error' in loaded) {
-		const message = loaded.error instanceof Error ? loaded.error.message : String(loaded.error);
-		return { reason: `The Gemini credential "${selected.name}" could not be loaded (${message}), so only templates were used` };
-	}
-	return loaded.credential.secrets.length > 0
-		? { credential: loaded.credential }
-		: { reason: 'The Gemini credential has no API key, so only templates were used' };
-}
+/** The credential is optional by design: without one the node still delivers templates. */
+const WITHOUT_AI = 'so only templates were used';
+const NO_CREDENTIAL = `No Gemini credential is set, ${WITHOUT_AI}`;
 
 /**
  * Only repeated deliveries of the same job share a generation (a webhook retried while the first
@@ -92,7 +71,7 @@ async function generateForItem(
 ): Promise<ItemOutcome> {
 	const parameters = readItemParameters(ctx, itemIndex);
 	const { request } = parameters;
-	const { credential, reason: noAiReason } = await optionalCredential(ctx, itemIndex);
+	const { credential, reason: noAiReason } = await optionalGeminiCredential(ctx, WITHOUT_AI, itemIndex);
 	if (!credential && !hasTemplatesForLocale(request.locale, request.customTemplates)) {
 		throw new NodeOperationError(ctx.getNode(), `No templates exist for language "${request.locale}" and Gemini cannot be used`, {
 			itemIndex,

@@ -45,7 +45,7 @@ function countBy(items, key) {
 }
 
 /**
- * The shipped "Forget old jobs" node (hourly in missions-jobs.json) behind a webhook that answers
+ * The shipped "Forget old jobs" node (in missions-jobs.json, run at each start) behind a webhook that answers
  * when it has run, with its retention shifted to forget everything up to tomorrow.
  */
 function forgetWorkflowForgettingEverything() {
