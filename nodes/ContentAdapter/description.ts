@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { DEFAULT_TEXT_MODEL } from '../shared/gemini/catalog';
+import { modelOption } from '../shared/gemini/modelOption';
 import { resilienceOptionProperties } from '../shared/node/resilienceOptions';
 import * as adaptToLanguages from './actions/adaptToLanguages.operation';
 import * as generateVariations from './actions/generateVariations.operation';
@@ -86,22 +86,7 @@ const optionsProperty: INodeProperties = {
 			default: DEFAULT_MAX_OUTPUT_TOKENS,
 			description: 'Most tokens Gemini may write per call',
 		},
-		{
-			displayName: 'Model',
-			name: 'model',
-			type: 'resourceLocator',
-			default: { mode: 'list', value: DEFAULT_TEXT_MODEL },
-			modes: [
-				{
-					displayName: 'From List',
-					name: 'list',
-					type: 'list',
-					typeOptions: { searchListMethod: 'searchTextModels', searchable: true },
-				},
-				{ displayName: 'ID', name: 'id', type: 'string', placeholder: `e.g. ${DEFAULT_TEXT_MODEL}` },
-			],
-			description: 'The Gemini model that writes the texts',
-		},
+		modelOption('text', 'The Gemini model that writes the texts'),
 		{
 			displayName: 'Output Cache Entries',
 			name: 'outputCacheEntries',

@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { DEFAULT_EMBEDDING_MODEL, DEFAULT_TEXT_MODEL } from '../shared/gemini/catalog';
+import { modelOption } from '../shared/gemini/modelOption';
 import { resilienceOptionProperties } from '../shared/node/resilienceOptions';
 
 /** Where each issue field is read from; a dotted path into the input item. */
@@ -82,17 +82,7 @@ const triageOptions: INodeProperties[] = [
 		default: 256,
 		description: 'Length of the stored embeddings; shorter is cheaper to store and still finds near-repeats',
 	},
-	{
-		displayName: 'Embedding Model',
-		name: 'embeddingModel',
-		type: 'resourceLocator',
-		default: { mode: 'list', value: DEFAULT_EMBEDDING_MODEL },
-		description: 'The model that turns issues into embeddings for the reply cache',
-		modes: [
-			{ displayName: 'From List', name: 'list', type: 'list', typeOptions: { searchListMethod: 'searchEmbeddingModels', searchable: true } },
-			{ displayName: 'ID', name: 'id', type: 'string', placeholder: `e.g. ${DEFAULT_EMBEDDING_MODEL}` },
-		],
-	},
+	modelOption('embedding', 'The model that turns issues into embeddings for the reply cache', 'embeddingModel', 'Embedding Model'),
 	{
 		displayName: 'Max Output Tokens',
 		name: 'maxOutputTokens',
@@ -108,17 +98,7 @@ const triageOptions: INodeProperties[] = [
 		default: 700,
 		description: 'Asked of the model for the reply; longer replies are still split into parts',
 	},
-	{
-		displayName: 'Model',
-		name: 'model',
-		type: 'resourceLocator',
-		default: { mode: 'list', value: DEFAULT_TEXT_MODEL },
-		description: 'The Gemini model that classifies and writes the reply',
-		modes: [
-			{ displayName: 'From List', name: 'list', type: 'list', typeOptions: { searchListMethod: 'searchTextModels', searchable: true } },
-			{ displayName: 'ID', name: 'id', type: 'string', placeholder: `e.g. ${DEFAULT_TEXT_MODEL}` },
-		],
-	},
+	modelOption('text', 'The Gemini model that classifies and writes the reply'),
 	{
 		displayName: 'Reply Cache',
 		name: 'replyCache',

@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { DEFAULT_TEXT_MODEL } from '../shared/gemini/catalog';
+import { modelOption } from '../shared/gemini/modelOption';
 import { resilienceOptionProperties } from '../shared/node/resilienceOptions';
 import { MISSION_THEMES, MISSION_TIERS } from './templates/types';
 
@@ -168,28 +168,7 @@ const missionOptions: INodeProperties[] = [
 		description:
 			'The item fails when fewer missions than this can be delivered (for example when AI is unavailable and templates run out). At most Number of Missions.',
 	},
-	{
-		displayName: 'Model',
-		name: 'model',
-		type: 'resourceLocator',
-		default: { mode: 'list', value: DEFAULT_TEXT_MODEL },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				typeOptions: { searchListMethod: 'searchTextModels', searchable: true },
-			},
-			{
-				displayName: 'ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'e.g. gemini-3.8-flash',
-			},
-		],
-		description:
-			'The Gemini model that writes missions, from the models your Gemini credential can use',
-	},
+	modelOption('text', 'The Gemini model that writes missions, from the models your Gemini credential can use'),
 	{
 		displayName: 'Progress URL',
 		name: 'progressUrl',
