@@ -116,7 +116,21 @@ export async function resolveCredential(
 	credentialType: GoogleCredentialType,
 	itemIndex?: number,
 ): Promise<ResolvedCredential> {
-	const data = await ctx.getCredentials(credentialType, itemIndex);
+	// n8n throws a plain Error for a credential that is missing, deleted or not shared: that is
+	// the user's setting to fix, never an internal error.
+	const loaded = await ctx.getCredentials(credentialType, itemIndex).then(
+		(value) => ({ value }),
+		(error: unknown) => ({ error }),
+	);
+	if ('error' in loaded) {
+		if (loaded.error instanceof NodeOperationError || loaded.error instanceof NodeApiError) throw loaded.error;
+		const reason = loaded.error instanceof Error ? loaded.error.message : String(loaded.error);
+		throw new NodeOperationError(ctx.getNode(), `The ${SERVICE_NAMES[credentialType]} credential could not be loaded: ${reason}`, {
+			itemIndex,
+			description: 'Open the node, select a credential in its Credential field (or create one), and save the workflow.',
+		});
+	}
+	const data = loaded.value;
 	const apiKey = typeof data.apiKey === 'string' ? data.apiKey : '';
 	const host = trimSlash(
 		typeof data.host === 'string' && data.host.trim() !== ''
