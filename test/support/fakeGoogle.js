@@ -439,7 +439,9 @@ function startFakeGoogle(userOptions = {}) {
 		occurrences.set(fp, n + 1);
 		const base = (C.hash32(fp, opts.seed >>> 0) ^ Math.imul(n + 1, 0x9e3779b1)) >>> 0;
 		const rng = C.mulberry32(base);
-		const faultRng = C.mulberry32(base ^ 0xa5a5a5a5);
+		// Faults get a stream hashed from the repeat number itself: XOR-ing n into one hash left the
+		// first draws of consecutive repeats so alike that some requests failed on every attempt.
+		const faultRng = C.mulberry32(C.hash32(`${fp}#fault#${n}`, opts.seed >>> 0));
 		const stream = route.name === 'streamGenerateContent' ? (url.searchParams.get('alt') === 'sse' ? 'sse' : 'array') : undefined;
 		const isGen = route.name === 'generateContent' || route.name === 'streamGenerateContent';
 		const f = opts.faults;

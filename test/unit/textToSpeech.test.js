@@ -218,15 +218,13 @@ describe('faults the fake injects: retried, and no item is lost', () => {
 		['googleCloud', { rate500: 0.25 }],
 		['googleCloud', { rate503: 0.25 }],
 		['googleCloud', { rateMalformed: 0.25 }],
-		['googleCloud', { rateHang: 0.1 }],
-		// Lower rates for Gemini: the fake draws a repeated request's fault from seeds so alike
-		// that a few request bodies fail every attempt at 25% (see the report of issue #9).
-		['gemini', { rate429: 0.15 }],
-		['gemini', { rate500: 0.15 }],
-		['gemini', { rate503: 0.15 }],
-		['gemini', { rateMalformed: 0.2 }],
+		['googleCloud', { rateHang: 0.2 }],
+		['gemini', { rate429: 0.25 }],
+		['gemini', { rate500: 0.25 }],
+		['gemini', { rate503: 0.25 }],
+		['gemini', { rateMalformed: 0.25 }],
 		['gemini', { rateEmptyCandidates: 0.3 }],
-		['gemini', { rateHang: 0.1 }],
+		['gemini', { rateHang: 0.2 }],
 	])('%s with %j', async (provider, faults) => {
 		fake.configure({ faults: { ...NO_FAULTS, ...faults, retryAfterSeconds: 0, retryInfoDelay: '0s' } });
 		// A hung request is only noticed by the per-call timeout: keep it short there.
