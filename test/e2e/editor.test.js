@@ -87,11 +87,10 @@ describe('node panel search in the n8n editor', () => {
 		await input.pressSequentially(term, { delay: 20 });
 		// The list filters as one types; wait until it shows the result for the whole term.
 		await page.waitForTimeout(500);
-		await page
-			.locator('[data-test-id="node-creator-node-item"], [data-test-id="node-creator-no-results"]')
-			.first()
-			.waitFor({ timeout: UI_TIMEOUT_MS });
-		return await page.locator('[data-test-id="node-creator-node-item"] [data-test-id="node-creator-item-name"]').allInnerTexts();
+		// A node with an Operation selector (Content Adapter) is listed as an item with actions.
+		const items = '[data-test-id="node-creator-node-item"], [data-test-id="node-creator-action-item"]';
+		await page.locator(`${items}, [data-test-id="node-creator-no-results"]`).first().waitFor({ timeout: UI_TIMEOUT_MS });
+		return await page.locator(`:is(${items}) [data-test-id="node-creator-item-name"]`).allInnerTexts();
 	}
 
 	const nodeClasses = shippedNodeClasses();
