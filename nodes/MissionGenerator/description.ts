@@ -91,9 +91,10 @@ export const missionGeneratorProperties: INodeProperties[] = [
 				displayName: 'AI Batch Size',
 				name: 'batchSize',
 				type: 'number',
-				typeOptions: { minValue: 1, maxValue: 10 },
-				default: 4,
-				description: 'Missions asked for in one Gemini call (1 to 10)',
+				typeOptions: { minValue: 0, maxValue: 10 },
+				default: 0,
+				description:
+					'Missions asked for in one Gemini call (1 to 10). 0 = automatic: the remainder is spread over Parallel AI Calls so it goes out in one round, within Max Output Tokens.',
 			},
 			{
 				displayName: 'Extra AI Missions (%)',

@@ -258,7 +258,7 @@ test('the option defaults shown in the editor are the shared core defaults the c
 		temperature: 0.8,
 		topP: 0.9,
 		maxOutputTokens: 800,
-		batchSize: 4,
+		batchSize: 0, // automatic: one round sized to Parallel AI Calls (issue #12)
 		parallelCalls: 3,
 	});
 });
@@ -340,7 +340,7 @@ describe('concurrency, single flight, progress, cancel', () => {
 	test('identical concurrent requests share one generation (single flight)', async () => {
 		fake.configure({ latencyMs: 80 });
 		const run = () =>
-			executeNode(MissionGenerator, { parameters: { tier: 'Expert', count: 4, locale: 'en', options: { headroomPercent: 0 } }, credentials: gemini() });
+			executeNode(MissionGenerator, { parameters: { tier: 'Expert', count: 4, locale: 'en', options: { headroomPercent: 0, batchSize: 4 } }, credentials: gemini() });
 		const [a, b] = await Promise.all([run(), run()]);
 		expect(fake.stats().byRoute.generateContent).toBe(1);
 		expect(titlesOf(a.output[0])).toEqual(titlesOf(b.output[0]));

@@ -11,6 +11,11 @@ export class Semaphore {
 
 	constructor(private readonly limit: number) {}
 
+	/** How many calls may run at once: planners size their work to it. */
+	get capacity(): number {
+		return Math.max(1, this.limit);
+	}
+
 	async run<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
 		await this.acquire(signal);
 		try {
