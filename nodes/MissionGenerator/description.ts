@@ -101,7 +101,7 @@ export const missionGeneratorProperties: INodeProperties[] = [
 				name: 'headroomPercent',
 				type: 'number',
 				typeOptions: { minValue: 0, maxValue: 200 },
-				default: 50,
+				default: 20,
 				description:
 					'Ask Gemini for this much more than is missing, so rejected duplicates rarely need another round. Surplus missions are discarded.',
 			},
@@ -174,7 +174,7 @@ export const missionGeneratorProperties: INodeProperties[] = [
 				name: 'parallelCalls',
 				type: 'number',
 				typeOptions: { minValue: 1, maxValue: 20 },
-				default: 3,
+				default: 4,
 				description: 'Most Gemini calls this node runs at the same time, across all items',
 			},
 			{

@@ -6,7 +6,7 @@
 //
 // `npm run bench` runs every test/bench/*.js; this one only runs when BENCH_COMPARE=1 (set by
 // scripts/bench-compare.mjs), since it starts n8n and takes minutes.
-// Environment: BENCH_RUNS (runs per condition and workflow, default 3), BENCH_COUNT (missions per
+// Environment: BENCH_RUNS (runs per condition and workflow, default 5), BENCH_COUNT (missions per
 // request, default 20), BENCH_DUPLICATE_RATE (the fake model repeating itself, default 0.05),
 // BENCH_SCHEDULER_CALLS (calls in the scheduler benchmark, default 100), BENCH_CONDITIONS (ids to
 // run, comma-separated, e.g. none,429; default all).
@@ -16,7 +16,7 @@ const os = require('node:os');
 const path = require('node:path');
 
 const ROOT = path.join(__dirname, '..', '..');
-const RUNS = Number(process.env.BENCH_RUNS || 3);
+const RUNS = Number(process.env.BENCH_RUNS || 5);
 const COUNT = Number(process.env.BENCH_COUNT || 20);
 const DUPLICATE_RATE = Number(process.env.BENCH_DUPLICATE_RATE ?? 0.05);
 const SCHEDULER_CALLS = Number(process.env.BENCH_SCHEDULER_CALLS || 100);
@@ -121,7 +121,8 @@ async function measure(ctx, condition, which, run) {
 		requested,
 		delivered: missions.length,
 		lost: requested - missions.length,
-		nearDuplicates: ctx.nearDuplicates(missions),
+		// Per request, as the seed counts them: two bursts are two users' requests.
+		nearDuplicates: bursts.reduce((sum, b) => sum + ctx.nearDuplicates(b.missions), 0),
 		calls: fake.stats().byRoute.generateContent || 0,
 		nodeMs: bursts.reduce((sum, b) => sum + (b.nodeMs || 0), 0),
 		slowestCallMs: Math.max(0, ...bursts.map((b) => b.slowestCallMs || 0)),

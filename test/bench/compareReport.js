@@ -53,7 +53,8 @@ function barChart({ title, categories, series, unit, footer, reference }) {
 			const x = x0 + k * barWidth;
 			if (Number.isFinite(v)) {
 				out.push(`<rect x="${x + 2}" y="${y(v)}" width="${barWidth - 4}" height="${Math.max(0.5, top + plotHeight - y(v))}" fill="${s.color}"><title>${escape(`${s.name}: ${fmtAxis(v)}`)}</title></rect>`);
-				out.push(`<text x="${x + barWidth / 2}" y="${y(v) - 4}" text-anchor="middle" font-size="10">${escape(fmtAxis(v))}</text>`);
+				const peak = s.ranges && s.ranges[c] ? Math.max(v, s.ranges[c][1]) : v;
+				out.push(`<text x="${x + barWidth / 2}" y="${y(peak) - 4}" text-anchor="middle" font-size="10">${escape(fmtAxis(v))}</text>`);
 			}
 			const range = s.ranges && s.ranges[c];
 			if (range && Number.isFinite(range[0]) && range[1] > range[0]) {
@@ -164,7 +165,7 @@ function writeReport({ machine, settings, conditions, results, scheduler, totalS
 		write(
 			'bench-scheduler-ratio.svg',
 			barChart({
-				title: "The transport scheduler's makespan against the lower bound (1.0 = no scheduler could be faster)",
+				title: 'Scheduler makespan ÷ lower bound (1.0 = no scheduler could be faster)',
 				unit: 'makespan ÷ bound; bound = max(⌈calls / cap⌉ × latency, RPM floor, critical path)',
 				categories: scheduler.rows.map((r) => r.scenario.replace(/^\(\w+\)\s*/, '')),
 				series: [{ name: 'test/bench/scheduler.js', color: COLORS.ratio, values: scheduler.rows.map((r) => r.ratio) }],

@@ -259,7 +259,8 @@ test('the option defaults shown in the editor are the shared core defaults the c
 		topP: 0.9,
 		maxOutputTokens: 800,
 		batchSize: 0, // automatic: one round sized to Parallel AI Calls (issue #12)
-		parallelCalls: 3,
+		parallelCalls: 4,
+		headroomPercent: 20,
 	});
 });
 
