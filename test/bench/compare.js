@@ -36,6 +36,8 @@ const CONDITIONS = [
 	{ id: 'quota', name: `${QUOTA_RPM}/min quota, two bursts`, fake: { rpmPerKey: QUOTA_RPM, windowMs: 60_000 }, bursts: 2 },
 	{ id: 'first429', name: 'one 429 on the first call', fake: {}, script: [{ status: 429, headers: { 'retry-after': '1' } }], bursts: 1 },
 	{ id: 'hang', name: '2% of calls hang', fake: { faults: { rateHang: 0.02 } }, bursts: 1 },
+	// The built-in workflow as a user who knows to switch thinking off would send it.
+	{ id: 'noThinking', name: 'no faults, built-in with thinking off', fake: {}, bursts: 1, builtin: 'thinkingOff' },
 ];
 
 function machine() {
@@ -52,23 +54,34 @@ function machine() {
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Creates the built-in workflow's Header Auth credential and the workflow itself, published. */
-async function installBuiltIn(instance, runtime, fakeUrl, model) {
+/**
+ * Creates the built-in workflow's Header Auth credential (once) and the workflow, published.
+ * `thinkingOff` sends `thinkingConfig: {thinkingBudget: 0}` too, on its own webhook path.
+ */
+async function installBuiltIn(instance, runtime, fakeUrl, model, { thinkingOff = false } = {}) {
 	const rest = instance.rest;
-	const credential = await rest.call('POST', '/credentials', {
-		name: 'Gemini API key (header)',
-		type: 'httpHeaderAuth',
-		data: { name: 'x-goog-api-key', value: API_KEY },
-	});
-	const text = fs
+	installBuiltIn.credential =
+		installBuiltIn.credential ||
+		(await rest.call('POST', '/credentials', {
+			name: 'Gemini API key (header)',
+			type: 'httpHeaderAuth',
+			data: { name: 'x-goog-api-key', value: API_KEY },
+		}));
+	let text = fs
 		.readFileSync(path.join(__dirname, 'builtin-missions.workflow.json'), 'utf8')
 		.replace(/__GEMINI_HOST__/g, fakeUrl)
 		.replace(/__MODEL__/g, model)
-		.replace(/__CREDENTIAL_ID__/g, credential.id);
-	const { name, nodes, connections, settings } = JSON.parse(text);
-	const created = await rest.call('POST', '/workflows', { name, nodes, connections, settings });
+		.replace(/__CREDENTIAL_ID__/g, installBuiltIn.credential.id);
+	const hookPath = thinkingOff ? `${BUILTIN_PATH}-thinking-off` : BUILTIN_PATH;
+	if (thinkingOff) text = text.replace(/generationConfig: \{ /, 'generationConfig: { thinkingConfig: { thinkingBudget: 0 }, ');
+	const workflow = JSON.parse(text);
+	const webhook = workflow.nodes.find((n) => n.type === 'n8n-nodes-base.webhook');
+	webhook.parameters.path = hookPath;
+	webhook.webhookId = thinkingOff ? `${webhook.webhookId.slice(0, -1)}3` : webhook.webhookId;
+	const name = thinkingOff ? `${workflow.name} (thinking off)` : workflow.name;
+	const created = await rest.call('POST', '/workflows', { name, nodes: workflow.nodes, connections: workflow.connections, settings: workflow.settings });
 	await rest.call('POST', `/workflows/${created.id}/activate`, { versionId: created.versionId });
-	const url = `${instance.baseUrl}/webhook/${BUILTIN_PATH}`;
+	const url = `${instance.baseUrl}/webhook/${hookPath}`;
 	await instance.waitFor(`webhook ${url}`, 60_000, async () => {
 		const res = await runtime.request(url, { method: 'PUT', timeoutMs: 2000 }).catch(() => null);
 		return res !== null && res.text.includes('Did you mean to make a POST request');
@@ -82,7 +95,7 @@ function missionsOf(items) {
 
 async function runBuiltIn(ctx) {
 	const started = Date.now();
-	const res = await ctx.runtime.request(ctx.builtinUrl, { method: 'POST', body: { tier: TIER, count: COUNT, locale: LOCALE }, timeoutMs: REQUEST_TIMEOUT_MS }).catch((error) => ({ status: 0, error }));
+	const res = await ctx.runtime.request(ctx.builtinUrls[ctx.variant || 'default'], { method: 'POST', body: { tier: TIER, count: COUNT, locale: LOCALE }, timeoutMs: REQUEST_TIMEOUT_MS }).catch((error) => ({ status: 0, error }));
 	const ms = Date.now() - started;
 	const items = Array.isArray(res.json) ? res.json : res.json ? [res.json] : [];
 	return { ms, missions: missionsOf(items), answered: res.status === 200 };
@@ -110,7 +123,8 @@ async function measure(ctx, condition, which, run) {
 	fake.configure({ seed: 1000 + run, rpmPerKey: 0, ...condition.fake, faults: { ...NO_FAULTS, ...(condition.fake.faults || {}) } });
 	if (condition.script) fake.script('generateContent', condition.script);
 	const bursts = [];
-	for (let b = 0; b < condition.bursts; b++) bursts.push(await (which === 'ours' ? runOurs(ctx) : runBuiltIn(ctx)));
+	const run1 = () => (which === 'ours' ? runOurs(ctx) : runBuiltIn({ ...ctx, variant: condition.builtin }));
+	for (let b = 0; b < condition.bursts; b++) bursts.push(await run1());
 	const missions = bursts.flatMap((b) => b.missions);
 	const requested = COUNT * condition.bursts;
 	return {
@@ -181,7 +195,10 @@ async function main() {
 		// the built-in workflow asks for the very model the Mission Generator used.
 		await measure(ctx, CONDITIONS[0], 'ours', 0);
 		const model = (fake.stats().requests.find((r) => r.route === 'generateContent') || {}).model || DEFAULT_TEXT_MODEL;
-		ctx.builtinUrl = await installBuiltIn(instance, runtime, fake.url, model);
+		ctx.builtinUrls = {
+			default: await installBuiltIn(instance, runtime, fake.url, model),
+			thinkingOff: await installBuiltIn(instance, runtime, fake.url, model, { thinkingOff: true }),
+		};
 		await measure(ctx, CONDITIONS[0], 'builtin', 0);
 		const only = (process.env.BENCH_CONDITIONS || '').split(',').filter(Boolean);
 		for (const condition of CONDITIONS.filter((c) => only.length === 0 || only.includes(c.id))) {

@@ -23,8 +23,9 @@ test('the scheduler table is read by column name', () => {
 	expect(parseSchedulerTable('crashed').rows).toEqual([]);
 });
 
-test('the five conditions of issue #12 are all there', () => {
-	expect(CONDITIONS.map((c) => c.id)).toEqual(['none', '429', 'quota', 'first429', 'hang']);
+test('the five conditions of issue #12 are all there, and the built-in with thinking off', () => {
+	expect(CONDITIONS.map((c) => c.id)).toEqual(['none', '429', 'quota', 'first429', 'hang', 'noThinking']);
+	expect(CONDITIONS.find((c) => c.id === 'noThinking').builtin).toBe('thinkingOff');
 	expect(CONDITIONS.find((c) => c.id === 'quota').bursts).toBe(2);
 });
 

@@ -51,7 +51,7 @@ export function splitIntoBatches(total: number, batchSize: number): number[] {
 
 // ------------------------------------------------------------------ batch planning
 /**
- * Output tokens one mission takes in the JSON answer, with margin: about 80 measured (title,
+ * Output tokens one mission takes in the JSON answer, with margin: 70-80 measured (title,
  * one to three sentences, type, target, xpReward, indentation), so 800 tokens hold 8 missions.
  */
 export const OUTPUT_TOKENS_PER_MISSION = 100;
@@ -90,7 +90,9 @@ export function batchLimits(ai: AiSettings, callCap: number | undefined): BatchL
  * batches of ceil(M / C). Bigger batches in fewer calls only lengthen the wave; more calls than
  * C wait for a slot and form another wave. When the headroom would not fit one wave but N does,
  * the headroom is trimmed to what fits: a refill round for a few rejections costs less than a
- * second wave every time. AI Batch Size set by hand keeps the old fixed batches.
+ * second wave every time. The cap is shared by every item of the node: several items' rounds
+ * then interleave in the slots, which costs no more calls. AI Batch Size set by hand keeps the
+ * old fixed batches.
  */
 export function planRound(missing: number, headroom: number, limits: BatchLimits): number[] {
 	if (missing <= 0) return [];
