@@ -211,7 +211,9 @@ function writeReport({ machine, settings, conditions, results, scheduler, totalS
 		lines.push('### Targets with no faults (issue #12)', '');
 		lines.push(`- Wall time of the Mission Generator node ÷ its slowest single call (report \`durationSeconds\` ÷ \`maxCallLatencyMs\`): ${ratios.length ? `${fmt(Math.min(...ratios), 2)}–${fmt(Math.max(...ratios), 2)}` : '–'} (target ≤ 1.3: the remainder goes out in one round).`);
 		lines.push(`- Calls per request: median ${none.ours.callsMedian} (target ≤ 4); near-duplicates delivered: at most ${none.ours.nearDupMax} (target 0).`);
-		lines.push(`- End to end against built-in: ${fmt(none.ours.medianS, 2)} s against ${fmt(none.builtin.medianS, 2)} s median (target: never slower). Ours includes the job bookkeeping (Data table writes, progress updates, status polling) that the built-in workflow does not do.`);
+		const paired = results.filter((r) => r.condition === 'none' && r.which === 'ours').map((o) => [o, results.find((b) => b.condition === 'none' && b.which === 'builtin' && b.run === o.run)]).filter(([, b]) => b);
+		const slower = paired.filter(([o, b]) => o.ms > b.ms).length;
+		lines.push(`- End to end against built-in: ${fmt(none.ours.medianS, 2)} s against ${fmt(none.builtin.medianS, 2)} s median; ours slower in ${slower} of ${paired.length} paired runs (target: never slower). Ours includes the job bookkeeping (Data table writes, progress updates, status polling) that the built-in workflow does not do.`);
 		lines.push('');
 	}
 
