@@ -9,7 +9,8 @@
 // Environment: BENCH_RUNS (runs per condition and workflow, default 5), BENCH_COUNT (missions per
 // request, default 20), BENCH_DUPLICATE_RATE (the fake model repeating itself, default 0.05),
 // BENCH_SCHEDULER_CALLS (calls in the scheduler benchmark, default 100), BENCH_CONDITIONS (ids to
-// run, comma-separated, e.g. none,429; default all).
+// run, comma-separated, e.g. none,429; default all). Raw results go to <tmpdir>/gemini-ops-bench-
+// compare.json; `BENCH_REPORT_FROM=<that file> node test/bench/compare.js` rewrites the page only.
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
@@ -27,6 +28,7 @@ const BUILTIN_PATH = 'bench/builtin-missions';
 const REQUEST_TIMEOUT_MS = 300_000;
 const POLL_MS = 100;
 const QUOTA_RPM = 30;
+const RESULTS_FILE = path.join(os.tmpdir(), 'gemini-ops-bench-compare.json');
 const NO_FAULTS = { rate429: 0, rate500: 0, rate503: 0, rateHang: 0, rateMalformed: 0, rateSchemaViolation: 0, rateEmptyCandidates: 0 };
 
 /** Each condition: how the fake misbehaves, and how many back-to-back requests make one run. */
@@ -217,21 +219,28 @@ async function main() {
 		await fake.close();
 	}
 	const scheduler = schedulerRatios();
-	const files = writeReport({
+	const input = {
 		machine: { ...info, loadAtEnd: os.loadavg().map((l) => l.toFixed(2)).join(' / '), n8n: runtime.N8N_VERSION, n8nNode: runtime.NODE_VERSION },
 		settings: { runs: RUNS, count: COUNT, tier: TIER, locale: LOCALE, duplicateRate: DUPLICATE_RATE, latency, pollMs: POLL_MS, quotaRpm: QUOTA_RPM, schedulerCalls: SCHEDULER_CALLS },
 		conditions: CONDITIONS.filter((c) => results.some((r) => r.condition === c.id)).map(({ id, name, bursts }) => ({ id, name, bursts })),
 		results,
 		scheduler,
 		totalSeconds: (Date.now() - started) / 1000,
-	});
+	};
+	// The raw results, so the page can be regenerated without rerunning (BENCH_REPORT_FROM=<file>).
+	fs.writeFileSync(RESULTS_FILE, JSON.stringify(input, null, 1));
+	const files = writeReport(input);
+	process.stderr.write(`[compare] raw results in ${RESULTS_FILE}\n`);
 	process.stderr.write(`[compare] wrote ${files.join(', ')} in ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
 }
 
 module.exports = { CONDITIONS, parseSchedulerTable, machine };
 
 if (require.main === module) {
-	if (process.env.BENCH_COMPARE !== '1') {
+	if (process.env.BENCH_REPORT_FROM) {
+		const files = require('./compareReport').writeReport(JSON.parse(fs.readFileSync(process.env.BENCH_REPORT_FROM, 'utf8')));
+		console.log(`wrote ${files.join(', ')}`);
+	} else if (process.env.BENCH_COMPARE !== '1') {
 		console.log('compare.js starts n8n and takes minutes: run it with `npm run bench:compare`.');
 	} else {
 		main().catch((error) => {
