@@ -22,13 +22,15 @@ const fmt = (n, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '–');
  * A grouped bar chart. series: [{ name, color, values: number[], ranges?: [min, max][] }];
  * one group per category; optional reference line (e.g. ratio 1.0).
  */
-function barChart({ title, categories, series, unit, footer, reference }) {
+function barChart({ title, categories, series, unit, footer: footerText, reference }) {
+	let footer = footerText;
 	const width = 820;
 	const left = 70;
 	const right = 20;
 	const top = 64;
 	const plotHeight = 220;
-	const labelBand = 46;
+	const labelBand = 58;
+	footer = footer.flatMap((line) => wrap(line, Math.floor((width - left - right) / FOOTER_CHAR_PX)));
 	const footerLines = footer.length;
 	const height = top + plotHeight + labelBand + 22 * series.length + 16 * footerLines + 16;
 	const all = series.flatMap((s) => [...s.values, ...(s.ranges || []).map((r) => r[1])]).concat(reference ? [reference.value] : []);
@@ -64,13 +66,7 @@ function barChart({ title, categories, series, unit, footer, reference }) {
 				out.push(`<line x1="${cx - 5}" x2="${cx + 5}" y1="${y(range[0])}" y2="${y(range[0])}" stroke="#202124"/>`);
 			}
 		});
-		const words = String(category).split(' ');
-		const lines = [];
-		for (const word of words) {
-			if (lines.length && `${lines[lines.length - 1]} ${word}`.length <= 22) lines[lines.length - 1] += ` ${word}`;
-			else lines.push(word);
-		}
-		lines.slice(0, 3).forEach((line, i) => {
+		wrap(String(category), Math.max(8, Math.floor(groupWidth / CHAR_PX) - 1)).slice(0, 3).forEach((line, i) => {
 			out.push(`<text x="${left + c * groupWidth + groupWidth / 2}" y="${top + plotHeight + 16 + i * 13}" text-anchor="middle">${escape(line)}</text>`);
 		});
 	});
@@ -90,6 +86,19 @@ function barChart({ title, categories, series, unit, footer, reference }) {
 	}
 	out.push('</svg>');
 	return `${out.join('\n')}\n`;
+}
+
+/** Average glyph widths at 12 px and 10 px, to wrap labels without measuring text. */
+const CHAR_PX = 6.6;
+const FOOTER_CHAR_PX = 5.4;
+
+function wrap(text, max) {
+	const lines = [];
+	for (const word of text.split(' ')) {
+		if (lines.length && `${lines[lines.length - 1]} ${word}`.length <= max) lines[lines.length - 1] += ` ${word}`;
+		else lines.push(word);
+	}
+	return lines;
 }
 
 function niceMax(v) {
