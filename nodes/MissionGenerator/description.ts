@@ -4,6 +4,12 @@ import { modelOption } from '../shared/gemini/modelOption';
 import { resilienceOptionProperties } from '../shared/node/resilienceOptions';
 import { MISSION_THEMES, MISSION_TIERS } from './templates/types';
 
+/**
+ * Four calls at once by default: with automatic batches a typical AI remainder (20 missions)
+ * goes out in one round of four calls (engine/aiPhase.ts planRound explains the sizing).
+ */
+export const MISSION_RESILIENCE_DEFAULTS = { parallelCalls: 4 };
+
 export const DEFAULT_THEMES = [
 	{ name: 'habits', focus: 'Building the habit of recording expenses', keywords: 'diary, routine, consistency' },
 	{ name: 'categories', focus: 'Organising spending by category', keywords: 'categorise, separate, organise' },
@@ -54,9 +60,10 @@ const missionOptions: INodeProperties[] = [
 		displayName: 'AI Batch Size',
 		name: 'batchSize',
 		type: 'number',
-		typeOptions: { minValue: 1, maxValue: 10 },
-		default: 4,
-		description: 'Missions asked for in one Gemini call (1 to 10)',
+		typeOptions: { minValue: 0, maxValue: 10 },
+		default: 0,
+		description:
+			'Missions asked for in one Gemini call (1 to 10). 0 = automatic: the remainder is spread over Parallel Calls so it goes out in one round, within Max Output Tokens.',
 	},
 	{
 		displayName: 'Custom Templates (JSON)',
@@ -131,7 +138,7 @@ const missionOptions: INodeProperties[] = [
 		name: 'headroomPercent',
 		type: 'number',
 		typeOptions: { minValue: 0, maxValue: 200 },
-		default: 50,
+		default: 20,
 		description:
 			'Ask Gemini for this much more than is missing, so rejected duplicates rarely need another round. Surplus missions are discarded.',
 	},
@@ -244,7 +251,7 @@ const missionOptions: INodeProperties[] = [
 ];
 
 /** Every option, in the alphabetical order n8n's panel uses. */
-export const OPTIONS: INodeProperties[] = [...missionOptions, ...resilienceOptionProperties()].sort((a, b) =>
+export const OPTIONS: INodeProperties[] = [...missionOptions, ...resilienceOptionProperties(MISSION_RESILIENCE_DEFAULTS)].sort((a, b) =>
 	a.displayName.localeCompare(b.displayName),
 );
 

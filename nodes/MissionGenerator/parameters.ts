@@ -4,7 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { DEFAULT_TEXT_MODEL } from '../shared/gemini/catalog';
 import { readResilience } from '../shared/node/resilienceOptions';
 import type { ResilienceOptions } from '../shared/node/resilienceOptions';
-import { DEFAULT_THEMES, DUPLICATE_STRICTNESS, LABELS, OPTIONS } from './description';
+import { DEFAULT_THEMES, DUPLICATE_STRICTNESS, LABELS, MISSION_RESILIENCE_DEFAULTS, OPTIONS } from './description';
 import type { DuplicateStrictness } from './description';
 import { canonicalTier } from './engine/tier';
 import type { GenerationRequest, SimilarityThresholds, ThemeSpec } from './engine/types';
@@ -12,7 +12,8 @@ import { parseCustomTemplates, parseExistingMissions } from './engine/validate';
 
 export const MIN_COUNT = 1;
 export const MAX_COUNT = 200;
-export const MIN_BATCH_SIZE = 1;
+/** 0 = automatic: batches sized so the remainder goes out in one round (engine/aiPhase.ts). */
+export const MIN_BATCH_SIZE = 0;
 export const MAX_BATCH_SIZE = 10;
 const PERCENT = 100;
 const LOCALE_PATTERN = /^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$/;
@@ -167,7 +168,7 @@ export function readItemParameters(ctx: IExecuteFunctions, itemIndex: number): I
 		numberOption(options, 'batchSize'),
 		MIN_BATCH_SIZE,
 		MAX_BATCH_SIZE,
-		`Set "${LABELS.batchSize}" in Options to how many missions one Gemini call should write.`,
+		`Set "${LABELS.batchSize}" in Options to how many missions one Gemini call should write, or 0 for automatic.`,
 	);
 
 	const customRaw = parseJsonParameter(ctx, itemIndex, movedOption(ctx, itemIndex, options, 'customTemplates'));
@@ -219,12 +220,12 @@ export function readItemParameters(ctx: IExecuteFunctions, itemIndex: number): I
 		progressUrl,
 		progressToken: String(movedOption(ctx, itemIndex, options, 'progressToken') ?? ''),
 		jobId: String(movedOption(ctx, itemIndex, options, 'jobId') ?? '').trim(),
-		resilience: readResilience(options),
+		resilience: readResilience(options, MISSION_RESILIENCE_DEFAULTS),
 	};
 }
 
 /** Node-wide settings, read once from the first item. */
 export function readExecutionParameters(ctx: IExecuteFunctions): ExecutionParameters {
-	const { parallelCalls, parallelItems } = readResilience(ctx.getNodeParameter('options', 0, {}) as IDataObject);
+	const { parallelCalls, parallelItems } = readResilience(ctx.getNodeParameter('options', 0, {}) as IDataObject, MISSION_RESILIENCE_DEFAULTS);
 	return { parallelCalls, parallelItems };
 }

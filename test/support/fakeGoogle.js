@@ -20,6 +20,8 @@
 // SHUT_DOWN_MODELS lists what Google had shut down by 2026-12-01. Thinking is checked like the API:
 // 400 for thinkingBudget with thinkingLevel, a level the model does not take, a level sent to 2.5,
 // a budget sent to 3.5+ or outside the model's range (fakeGoogleContent THINKING).
+// Latency: latencyModel 'flat' (default: latencyMs ± latencyJitter per response) or 'tokens' (time to first
+// token + time per output token, with jitter; see the latency model region below).
 // Routes: GET /v1beta|v1/models[/{m}], POST /v1beta|v1/models/{m}:generateContent|streamGenerateContent|
 // embedContent|batchEmbedContents|countTokens, POST /v1/text:synthesize, GET /v1/voices.
 const http = require('node:http');
@@ -33,8 +35,38 @@ const MESSAGES = {
 	500: 'An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting',
 	503: 'The model is overloaded. Please try again later.',
 };
+// ------------------------------------------------------------------ latency model
+// 'flat': every response waits latencyMs ± latencyJitter (a fraction), whatever its size.
+// 'tokens': a response waits ttftMs (time to first token) + output tokens × msPerToken, each part
+// jittered independently by ± tokenJitter, so a call writing 10 missions takes longer than one
+// writing 1. Output tokens = candidatesTokenCount + thoughtsTokenCount (thinking is generated
+// too); errors and bodies without usage wait ttftMs only. Defaults from published Gemini 2.5
+// Flash figures: Artificial Analysis measures ~270 output tokens/s (≈ 3.7 ms per token) and a
+// time to first token of ~0.40 s, as cited at https://amallo.ai/wiki/gemini-2-5-flash ; a
+// client-side measurement of ~0.5 s TTFT for Flash models without thinking is at
+// https://danielcorin.com/til/gemini/gemini-uses-thinking-by-default .
+const LATENCY_DEFAULTS = { latencyModel: 'flat', ttftMs: 400, msPerToken: 3.7, tokenJitter: 0.2 };
+
+function jittered(value, jitter, rng) {
+	const j = Math.max(0, Math.min(1, jitter || 0));
+	return Math.max(0, (value || 0) * (1 + j * (2 * rng() - 1)));
+}
+
+/** Output tokens the model wrote for a payload (0 for errors and bodies without usage). */
+function outputTokensOf(payload) {
+	const usage = payload && payload.usageMetadata;
+	if (!usage) return 0;
+	return (Number(usage.candidatesTokenCount) || 0) + (Number(usage.thoughtsTokenCount) || 0);
+}
+
+/** Milliseconds before a response is sent, under the configured latency model. */
+function latencyMsFor(opts, rng, payload) {
+	if (opts.latencyModel !== 'tokens') return jittered(opts.latencyMs, opts.latencyJitter, rng);
+	return jittered(opts.ttftMs, opts.tokenJitter, rng) + jittered(outputTokensOf(payload) * (opts.msPerToken || 0), opts.tokenJitter, rng);
+}
+
 const DEFAULT_FAULTS = { rate429: 0, retryAfterSeconds: 1, retryInfoDelay: '1s', rate500: 0, rate503: 0, rateHang: 0, rateMalformed: 0, rateSchemaViolation: 0, rateEmptyCandidates: 0 };
-const DEFAULTS = { port: 0, seed: 42, latencyMs: 0, latencyJitter: 0, apiKeys: ['test-key'], rejectStatus: undefined, rpmPerKey: 0, windowMs: 60000, maxConcurrency: 0, concurrencyStatus: 429, duplicateRate: 0, generateJson: undefined, ttsCharsPerSecond: 15, maxRequestsKept: 500, retiredModels: [] };
+const DEFAULTS = { port: 0, seed: 42, latencyMs: 0, latencyJitter: 0, apiKeys: ['test-key'], rejectStatus: undefined, rpmPerKey: 0, windowMs: 60000, maxConcurrency: 0, concurrencyStatus: 429, duplicateRate: 0, generateJson: undefined, ttsCharsPerSecond: 15, maxRequestsKept: 500, retiredModels: [], ...LATENCY_DEFAULTS };
 const REDACT = new Set(['x-goog-api-key', 'authorization']);
 const GEN_TOP = new Set(['model', 'contents', 'systemInstruction', 'generationConfig', 'safetySettings', 'tools', 'toolConfig', 'cachedContent', 'labels', 'serviceTier', 'store']);
 const GEN_CFG = new Set(['temperature', 'topP', 'topK', 'candidateCount', 'maxOutputTokens', 'stopSequences', 'responseLogprobs', 'logprobs', 'presencePenalty', 'frequencyPenalty', 'seed', 'responseMimeType', 'responseSchema', 'responseJsonSchema', 'responseModalities', 'speechConfig', 'thinkingConfig', 'mediaResolution', 'imageConfig', 'enableEnhancedCivicAnswers']);
@@ -387,10 +419,7 @@ function startFakeGoogle(userOptions = {}) {
 		const t = setTimeout(() => { timers.delete(t); fn(); }, ms);
 		timers.add(t);
 	};
-	const delayFor = (rng) => {
-		const j = Math.max(0, Math.min(1, opts.latencyJitter || 0));
-		return Math.max(0, (opts.latencyMs || 0) * (1 + j * (2 * rng() - 1)));
-	};
+	const delayFor = (rng) => latencyMsFor(opts, rng);
 
 	function send(res, record, status, payload, headers = {}, { stream, malformed } = {}) {
 		if (res.destroyed || res.writableEnded) return;
@@ -445,17 +474,25 @@ function startFakeGoogle(userOptions = {}) {
 		const stream = route.name === 'streamGenerateContent' ? (url.searchParams.get('alt') === 'sse' ? 'sse' : 'array') : undefined;
 		const isGen = route.name === 'generateContent' || route.name === 'streamGenerateContent';
 		const f = opts.faults;
-		const respond = (fault, extraDelay = 0) => later(delayFor(faultRng) + extraDelay, () => {
+		const answer = (fault) => {
 			try {
 				const payload = dispatch(route, url, body, rng, fault);
 				const jsonMode = isGen && camelKeys(camelKeys(body).generationConfig || {}).responseMimeType === 'application/json';
 				const malformedEnvelope = fault === 'malformed' && !jsonMode;
-				send(res, record, 200, payload, {}, { stream, malformed: malformedEnvelope });
+				return { payload, send: () => send(res, record, 200, payload, {}, { stream, malformed: malformedEnvelope }) };
 			} catch (e) {
-				if (e instanceof HttpError) sendError(res, record, e);
-				else send(res, record, 500, errorBody(500, `fake internal error: ${e.message}`));
+				if (e instanceof HttpError) return { send: () => sendError(res, record, e) };
+				return { send: () => send(res, record, 500, errorBody(500, `fake internal error: ${e.message}`)) };
 			}
-		});
+		};
+		const respond = (fault, extraDelay = 0) => {
+			// Under the token model the answer is built first, since its length sets the delay.
+			if (opts.latencyModel === 'tokens') {
+				const built = answer(fault);
+				return later(latencyMsFor(opts, faultRng, built.payload) + extraDelay, built.send);
+			}
+			return later(delayFor(faultRng) + extraDelay, () => answer(fault).send());
+		};
 
 		const script = scripts.find((s) => s.queue.length && url.pathname.includes(s.match));
 		if (script) {
@@ -554,7 +591,7 @@ function startFakeGoogle(userOptions = {}) {
 	});
 }
 
-module.exports = { startFakeGoogle, errorBody, DEFAULT_FAULTS, SHUT_DOWN_MODELS };
+module.exports = { startFakeGoogle, errorBody, DEFAULT_FAULTS, SHUT_DOWN_MODELS, LATENCY_DEFAULTS, latencyMsFor };
 
 // Convenience re-export; required lazily so that loading the fake never loads @google/genai.
 Object.defineProperty(module.exports, 'captureOfficialRequest', {

@@ -287,14 +287,17 @@ describe('the panel', () => {
 			temperature: 0.8,
 			topP: 0.9,
 			maxOutputTokens: 800,
-			batchSize: 4,
+			batchSize: 0, // automatic: one round sized to Parallel Calls (issue #12)
+			parallelCalls: 4,
+			headroomPercent: 20,
 		});
 		// The default strictness is the seed's tuning, and the expert numbers show the same.
 		expect(DUPLICATE_STRICTNESS.balanced).toEqual(DEFAULT_THRESHOLDS);
 	});
 
 	test('the shared resilience options are offered exactly as every node offers them', () => {
-		for (const shared of resilienceOptionProperties()) {
+		const { MISSION_RESILIENCE_DEFAULTS } = require('../../nodes/MissionGenerator/description');
+		for (const shared of resilienceOptionProperties(MISSION_RESILIENCE_DEFAULTS)) {
 			expect(OPTIONS.find((o) => o.name === shared.name)).toEqual(shared);
 		}
 	});
@@ -436,7 +439,7 @@ describe('options', () => {
 describe('bounds at the door name the option', () => {
 	test.each([
 		[{ count: 5, options: { minimumMissions: 6 } }, /^Minimum Missions must be a whole number from 0 to 5, not 6$/, /"Minimum Missions".*"Number of Missions" \(5\)/],
-		[{ count: 5, options: { batchSize: 0 } }, /^AI Batch Size must be a whole number from 1 to 10, not 0$/, /"AI Batch Size"/],
+		[{ count: 5, options: { batchSize: -1 } }, /^AI Batch Size must be a whole number from 0 to 10, not -1$/, /"AI Batch Size"/],
 		[{ count: 5, options: { batchSize: 2.5 } }, /^AI Batch Size must be a whole number/, /"AI Batch Size"/],
 	])('%p', async (override, message, description) => {
 		const parameters = { tier: 'BEGINNER', locale: 'en', ...override };
@@ -450,7 +453,8 @@ describe('when AI fails, the report says what Google said and what to change', (
 	test('a key the API refuses: Google\'s status and message, and the credential to fix', async () => {
 		fake.script('generateContent', [{ status: 400, body: { error: { code: 400, status: 'INVALID_ARGUMENT', message: 'API key not valid. Please pass a valid API key.' } } }]);
 		const { output } = await executeNode(MissionGenerator, {
-			parameters: { tier: 'BEGINNER', count: templateTitles('en', 'BEGINNER').length + 1, locale: 'en' },
+			// One AI call (no headroom): the scripted refusal is its answer.
+			parameters: { tier: 'BEGINNER', count: templateTitles('en', 'BEGINNER').length + 1, locale: 'en', options: { headroomPercent: 0 } },
 			credentials: gemini(),
 		});
 		const { fallbackReason } = output[1][0].json;
@@ -475,7 +479,7 @@ describe('when AI fails, the report says what Google said and what to change', (
 	test('a server-requested wait longer than what is left of the deadline is reported as such, not as a timeout', async () => {
 		fake.script('generateContent', [{ status: 429, headers: { 'retry-after': '30' }, body: { error: { code: 429, status: 'RESOURCE_EXHAUSTED', message: 'Quota exceeded.' } } }]);
 		const { output } = await executeNode(MissionGenerator, {
-			parameters: { tier: 'Expert', count: 2, locale: 'en', options: { minimumMissions: 0, itemDeadlineSeconds: 10, headroomPercent: 0 } },
+			parameters: { tier: 'Expert', count: 2, locale: 'en', options: { minimumMissions: 0, itemDeadlineSeconds: 10, headroomPercent: 0, batchSize: 4 } },
 			credentials: gemini(),
 		});
 		const { fallbackReason } = output[1][0].json;
@@ -596,7 +600,7 @@ describe('concurrency, single flight, progress, cancel', () => {
 		fake.configure({ latencyMs: 80 });
 		const run = () =>
 			executeNode(MissionGenerator, {
-				parameters: { tier: 'Expert', count: 4, locale: 'en', options: { headroomPercent: 0, jobId: 'job-same' } },
+				parameters: { tier: 'Expert', count: 4, locale: 'en', options: { headroomPercent: 0, batchSize: 4, jobId: 'job-same' } },
 				credentials: gemini(),
 			});
 		const [a, b] = await Promise.all([run(), run()]);
@@ -615,7 +619,7 @@ describe('concurrency, single flight, progress, cancel', () => {
 	test('a shared generation goes on for a second delivery when the first delivery is stopped', async () => {
 		fake.configure({ latencyMs: 300 });
 		const stopFirst = new AbortController();
-		const parameters = { tier: 'Expert', count: 4, locale: 'en', options: { headroomPercent: 0, jobId: 'job-stop', minimumMissions: 0 } };
+		const parameters = { tier: 'Expert', count: 4, locale: 'en', options: { headroomPercent: 0, batchSize: 4, jobId: 'job-stop', minimumMissions: 0 } };
 		const first = executeNode(MissionGenerator, { parameters, credentials: gemini(), signal: stopFirst.signal, continueOnFail: true });
 		await new Promise((resolve) => setTimeout(resolve, 20));
 		const second = executeNode(MissionGenerator, { parameters, credentials: gemini() });

@@ -49,6 +49,62 @@ export function splitIntoBatches(total: number, batchSize: number): number[] {
 	return Array.from({ length: batches }, (_, index) => base + (index < extra ? 1 : 0));
 }
 
+// ------------------------------------------------------------------ batch planning
+/**
+ * Output tokens one mission takes in the JSON answer, with margin: 70-80 measured (title,
+ * one to three sentences, type, target, xpReward, indentation), so 800 tokens hold 8 missions.
+ */
+export const OUTPUT_TOKENS_PER_MISSION = 100;
+/** Automatic batches stay within what AI Batch Size allows by hand. */
+export const MAX_AUTO_BATCH = 10;
+/** Used when no shared call cap is given (the node always gives one). */
+const FALLBACK_CALL_CAP = 4;
+
+export interface BatchLimits {
+	/** Calls that may run at once (Parallel AI Calls). */
+	callCap: number;
+	/** Most missions per call the output-token budget allows. */
+	maxBatch: number;
+	/** AI Batch Size set by hand; 0 or less plans automatically. */
+	fixedBatch: number;
+}
+
+export function batchLimits(ai: AiSettings, callCap: number | undefined): BatchLimits {
+	const byBudget = Math.floor(ai.maxOutputTokens / OUTPUT_TOKENS_PER_MISSION);
+	return {
+		callCap: Math.max(1, callCap ?? FALLBACK_CALL_CAP),
+		maxBatch: Math.max(1, Math.min(MAX_AUTO_BATCH, byBudget)),
+		fixedBatch: ai.batchSize > 0 ? ai.batchSize : 0,
+	};
+}
+
+/**
+ * Sizes one round's batches. Generation time grows with what a call writes: a call takes about
+ * ttft + tokens(batch) × msPerToken (a few hundred ms to the first token, then a few ms per
+ * token on Flash). Calls in one wave run side by side, so a wave lasts as long as its biggest
+ * batch, and every extra wave pays the time to first token again. With cap C and M = N·(1 + h)
+ * missions to ask for, the total writing time M·tokens·msPerToken / C is the same however M is
+ * cut; what changes is the number of waves (each costs another ttft) and the size of the
+ * biggest batch. So: as few waves as the cap and the per-call budget allow (one, when N fits in
+ * C calls of the budget's size), C calls per wave, and the missions spread evenly over them:
+ * batches of ceil(M / C). Bigger batches in fewer calls only lengthen the wave; more calls than
+ * C wait for a slot and form another wave. When the headroom would not fit one wave but N does,
+ * the headroom is trimmed to what fits: a refill round for a few rejections costs less than a
+ * second wave every time. The cap is shared by every item of the node: several items' rounds
+ * then interleave in the slots, which costs no more calls. AI Batch Size set by hand keeps the
+ * old fixed batches.
+ */
+export function planRound(missing: number, headroom: number, limits: BatchLimits): number[] {
+	if (missing <= 0) return [];
+	const wanted = Math.ceil(missing * (1 + Math.max(0, headroom)));
+	if (limits.fixedBatch > 0) return splitIntoBatches(wanted, limits.fixedBatch);
+	const perWave = limits.callCap * limits.maxBatch;
+	const waves = Math.ceil(missing / perWave);
+	const total = Math.min(wanted, waves * perWave);
+	return splitIntoBatches(total, Math.ceil(total / (waves * limits.callCap)));
+}
+// ------------------------------------------------------------------ end of batch planning
+
 function toArray(value: unknown): Validation<unknown[]> {
 	if (Array.isArray(value) && value.length > 0) return { ok: true, value };
 	// Some models wrap the array in an object despite the schema.
@@ -82,6 +138,7 @@ export async function runAiPhase(
 	};
 	// A generation shared by several deliveries of one job runs on the flight's own signal.
 	const signal = deps.settings.signal ?? cancelSignalOf(deps.ctx);
+	const limits = batchLimits(ai, deps.settings.slots?.capacity);
 	let themeOffset = 0;
 	let offered = 0;
 	let rejected = 0;
@@ -148,7 +205,7 @@ export async function runAiPhase(
 		const missing = needed - result.missions.length;
 		const observed = offered > 0 ? rejected / offered : 0;
 		const headroom = Math.min(MAX_HEADROOM, Math.max(ai.headroom, observed / Math.max(1 - observed, MIN_ACCEPT_RATE)));
-		const sizes = splitIntoBatches(Math.ceil(missing * (1 + headroom)), ai.batchSize);
+		const sizes = planRound(missing, headroom, limits);
 		const batches = sizes.map((size, index) => ({
 			size,
 			theme: ai.themes[(themeOffset + index) % ai.themes.length],

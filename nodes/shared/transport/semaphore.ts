@@ -81,7 +81,7 @@ export class Semaphore {
 		try {
 			const { deadlineAt, minTimeLeftMs = 0 } = limits;
 			if (deadlineAt !== undefined && deadlineAt - Date.now() < minTimeLeftMs) {
-				throw new SlotWaitTimeoutError(Date.now() - startedAt, this.capacity(), deadlineAt - Date.now(), limits.limitName);
+				throw new SlotWaitTimeoutError(Date.now() - startedAt, this.capacity, deadlineAt - Date.now(), limits.limitName);
 			}
 			return await task();
 		} finally {
@@ -89,19 +89,20 @@ export class Semaphore {
 		}
 	}
 
-	private capacity(): number {
+	/** How many calls may run at once: planners size their work to it. */
+	get capacity(): number {
 		return Math.max(1, this.limit);
 	}
 
 	private async acquire(signal: AbortSignal | undefined, limits: SlotLimits, startedAt: number, first: boolean): Promise<void> {
 		if (signal?.aborted) throw new CancelledError('The execution was stopped');
-		if (this.active < this.capacity()) {
+		if (this.active < this.capacity) {
 			this.active++;
 			return;
 		}
 		const { deadlineAt } = limits;
 		if (deadlineAt !== undefined && deadlineAt <= Date.now()) {
-			throw new SlotWaitTimeoutError(0, this.capacity(), 0, limits.limitName);
+			throw new SlotWaitTimeoutError(0, this.capacity, 0, limits.limitName);
 		}
 		// AbortSignal.timeout: node code may not set timers itself; its timer does not keep n8n alive.
 		const timer = deadlineAt === undefined ? undefined : AbortSignal.timeout(Math.max(1, deadlineAt - Date.now()));
@@ -126,7 +127,7 @@ export class Semaphore {
 			};
 			const onAbort = () => leave(new CancelledError('The execution was stopped'));
 			const onTimeout = () =>
-				leave(new SlotWaitTimeoutError(Date.now() - startedAt, this.capacity(), 0, limits.limitName));
+				leave(new SlotWaitTimeoutError(Date.now() - startedAt, this.capacity, 0, limits.limitName));
 			signal?.addEventListener('abort', onAbort, { once: true });
 			timer?.addEventListener('abort', onTimeout, { once: true });
 			if (first) this.waiters.unshift(waiter);
