@@ -301,3 +301,78 @@ for (const [lang, genders] of Object.entries({ 'en-US': 'MALE FEMALE MALE FEMALE
 }
 
 module.exports = { mulberry32, hash32, prose, generate, violate, embed, MODELS, EMBED_DIMS, VOICES, resolve, THINKING, WAV_TTS };
+
+// ================================================================================================
+// Content Adapter scripts (issue #8; content-adapter branch). Additive: only answers whose root
+// schema asks for `text` as "plain text in <tag> (<name>), about <N> words" change; everything
+// else goes to the generic generator above, untouched. The text is in the asked language (its
+// common function words, or its writing system) and within ±6% of N words, the way a good model
+// answers; tests shape worse answers with the fake's `generateJson` hook and `contentAnswer`.
+// ================================================================================================
+const SCRIPT_WORDS = {
+	en: { fn: 'the and of to is in that it you for with this are on be your not have what can will from but'.split(' '), content: 'money budget month plan habit saving goal family salary rent market coffee weekend friend account bill choice future week step'.split(' ') },
+	pt: { fn: 'não uma com para você os as do da dos das em que é um no na mais se ao seu sua isso mas são muito também'.split(' '), content: 'dinheiro orçamento mês plano hábito economia meta família salário aluguel mercado café semana amigo conta boleto escolha futuro passo real'.split(' ') },
+	es: { fn: 'el los las del y es una por con para que en un se lo su más al como pero esto muy también está son'.split(' '), content: 'dinero presupuesto mes plan hábito ahorro meta familia sueldo alquiler mercado café semana amigo cuenta factura elección futuro paso peso'.split(' ') },
+	fr: { fn: 'le la les des et est une un pour dans que qui pas vous sur avec ce du au mais sont nous cette aussi très'.split(' '), content: 'argent budget mois plan habitude épargne objectif famille salaire loyer marché café semaine ami compte facture choix avenir étape euro'.split(' ') },
+	de: { fn: 'der die das und ist nicht ein eine zu den mit sie ich auf für es dem sich auch wir wird sind aber noch'.split(' '), content: 'Geld Budget Monat Plan Gewohnheit Ersparnis Ziel Familie Gehalt Miete Markt Kaffee Woche Freund Konto Rechnung Wahl Zukunft Schritt Euro'.split(' ') },
+	it: { fn: 'il di che è la per non un una con gli le del della sono ma si questo anche più come nel alla'.split(' '), content: 'denaro budget mese piano abitudine risparmio obiettivo famiglia stipendio affitto mercato caffè settimana amico conto bolletta scelta futuro passo euro'.split(' ') },
+	nl: { fn: 'de het een en van is dat niet op te met zijn voor je ook maar wat er ze bij'.split(' '), content: 'geld budget maand plan gewoonte spaargeld doel familie salaris huur markt koffie week vriend rekening keuze toekomst stap euro'.split(' ') },
+	ru: { fn: 'и в не на что это как по но из за вы мы для'.split(' '), content: 'деньги бюджет месяц план привычка сбережения цель семья зарплата аренда рынок кофе неделя друг счёт выбор будущее шаг рубль'.split(' ') },
+};
+const UNSPACED_SCRIPTS = { ja: 'おかねのけいかくをたてるまいつきすこしずつためる家計予算目標貯金習慣', zh: '钱的预算每个月计划习惯储蓄目标家庭工资房租市场咖啡周朋友账户选择未来一步', th: 'กขคงจฉชซญดตถทนบปผพฟมยรลวสหอฮะาิีึืุูเแโใไ่้๊๋' };
+// Letters of other writing systems (first, last code point) for languages without a word bank.
+const LETTER_RANGES = { ko: [0xac00, 0xd7a3], ar: [0x0627, 0x064a], ur: [0x0627, 0x064a], he: [0x05d0, 0x05ea], el: [0x03b1, 0x03c9], hi: [0x0915, 0x0939], mr: [0x0915, 0x0939], bn: [0x0995, 0x09b9], gu: [0x0a95, 0x0ab9], ta: [0x0b95, 0x0bb9], te: [0x0c15, 0x0c39], kn: [0x0c95, 0x0cb9], ml: [0x0d15, 0x0d39], uk: [0x0430, 0x044f], bg: [0x0430, 0x044f], sr: [0x0430, 0x044f] };
+const SCRIPT_DESCRIPTION = /plain text in ([A-Za-z]{2,3}(?:-[A-Za-z0-9]+)*) \(.*\), about (\d+) words/;
+
+/** About `words` words of narration in `tag` (e.g. 'pt-BR'); exact when `exact` is true. */
+function scriptText(rng, tag, words, { exact = false } = {}) {
+	const language = String(tag).split('-')[0].toLowerCase();
+	const count = exact ? words : Math.max(1, Math.round(words * (1 + (rng() * 2 - 1) * 0.06)));
+	const unspaced = UNSPACED_SCRIPTS[language];
+	if (unspaced) {
+		// countWords counts 1.5 characters of these scripts as one word; sentences of ~15 characters.
+		const chars = Array.from(unspaced);
+		const total = Math.round(count * 1.5);
+		let out = '';
+		for (let i = 0; i < total; i++) out += pick(rng, chars) + ((i + 1) % 15 === 0 ? '。' : '');
+		return out.endsWith('。') ? out : `${out}。`;
+	}
+	const bank = SCRIPT_WORDS[language];
+	const tokens = [];
+	for (let i = 0; i < count; i++) {
+		if (bank) tokens.push(rng() < 0.4 ? pick(rng, bank.fn) : pick(rng, bank.content));
+		else if (LETTER_RANGES[language] && !/-Latn/i.test(tag)) {
+			const [lo, hi] = LETTER_RANGES[language];
+			tokens.push(Array.from({ length: int(rng, 2, 5) }, () => String.fromCodePoint(int(rng, lo, hi))).join(''));
+		}
+		// A Latin-script language without a bank gets neutral pseudo-words (no listed language's function words).
+		else tokens.push(`${pick(rng, ['ka', 'lo', 'mi', 'ne', 'ru', 'ta', 'vo'])}${pick(rng, ['ren', 'sal', 'tik', 'dor', 'mun'])}`);
+	}
+	const sentences = [];
+	for (let i = 0; i < tokens.length; i += 12) {
+		const words12 = tokens.slice(i, i + 12);
+		words12[0] = words12[0].charAt(0).toUpperCase() + words12[0].slice(1);
+		sentences.push(`${words12.join(' ')}.`);
+	}
+	return sentences.join(' ');
+}
+
+/** The {language, text} answer the Content Adapter's schema asks for. */
+function contentAnswer(rng, tag, words, options) {
+	return { language: tag, text: scriptText(rng, tag, words, options) };
+}
+
+/** Reads language and length from a Content Adapter schema; undefined for any other schema. */
+function contentRequest(schema) {
+	const description = schema && schema.properties && schema.properties.text && schema.properties.text.description;
+	const match = SCRIPT_DESCRIPTION.exec(String(description || ''));
+	return match ? { tag: match[1], words: Number(match[2]) } : undefined;
+}
+
+const genericGenerate = generate;
+module.exports.generate = function generateWithScripts(schema, ctx, key = '$') {
+	const request = key === '$' ? contentRequest(resolve(schema, ctx.root)) : undefined;
+	if (request) return contentAnswer(ctx.rng, request.tag, request.words);
+	return genericGenerate(schema, ctx, key);
+};
+Object.assign(module.exports, { scriptText, contentAnswer, contentRequest });

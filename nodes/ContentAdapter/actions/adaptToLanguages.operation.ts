@@ -1,0 +1,132 @@
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { countWords, estimateSpeechSeconds } from '../../shared/text/generatedText';
+import { textHash } from '../engine/cache';
+import { produceText } from '../engine/produce';
+import { adaptationPrompt, OWN_INSTRUCTIONS, SYSTEM_INSTRUCTION, textSchema } from '../engine/prompt';
+import type { ItemRun, OperationOutcome, ResultItem, RunContext } from '../engine/types';
+import { fail, languageListParameter, languageParameter, MAX_TEXT_CHARS, MAX_TITLE_CHARS, requiredText } from '../parameters';
+import { languageProperty, textFields, titleProperty } from './common';
+
+/**
+ * Adapt to Languages: one text into several languages, one call per language, all at once
+ * under the node's call cap (the seed looped over languages one by one). Cultural adaptation,
+ * not translation, and the length kept within the tolerance or the result is flagged.
+ */
+
+export const DEFAULT_TOLERANCE_PERCENT = 15;
+const MAX_TOLERANCE_PERCENT = 50;
+const PERCENT = 100;
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Text',
+		name: 'text',
+		type: 'string',
+		typeOptions: { rows: 6 },
+		default: '',
+		required: true,
+		description: `The script to adapt (at most ${MAX_TEXT_CHARS} characters)`,
+	},
+	languageProperty('sourceLanguage', 'Source Language', 'BCP-47 code of the language the text is in, e.g. pt-BR'),
+	{
+		displayName: 'Target Languages',
+		name: 'targetLanguages',
+		type: 'string',
+		default: 'pt-BR, es-MX',
+		required: true,
+		description:
+			'BCP-47 codes to adapt into, separated by commas (e.g. pt-BR, en-US, es-ES, es-MX). One result per language. The source language itself is passed through unchanged.',
+	},
+	titleProperty(false, 'Optional: the video title, which gives the adaptation context and names the result'),
+	{
+		displayName: 'Length Tolerance (%)',
+		name: 'lengthTolerancePercent',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: MAX_TOLERANCE_PERCENT },
+		default: DEFAULT_TOLERANCE_PERCENT,
+		description:
+			'How far an adaptation may be from the source length in words. A result outside it is asked for once more, then delivered with lengthOutOfTolerance: true.',
+	},
+];
+
+export const description = updateDisplayOptions({ show: { operation: ['adaptToLanguages'] } }, properties);
+
+export async function execute(run: RunContext, item: ItemRun): Promise<OperationOutcome> {
+	const { ctx } = run;
+	const i = item.itemIndex;
+	const text = requiredText(ctx, i, 'text', 'Text', MAX_TEXT_CHARS);
+	const source = languageParameter(ctx, i, 'sourceLanguage', 'Source Language');
+	const targets = languageListParameter(ctx, i, 'targetLanguages', 'Target Languages');
+	const title = String(ctx.getNodeParameter('title', i, '') ?? '').trim().slice(0, MAX_TITLE_CHARS);
+	const percent = Number(ctx.getNodeParameter('lengthTolerancePercent', i, DEFAULT_TOLERANCE_PERCENT));
+	if (!Number.isFinite(percent) || percent <= 0 || percent > MAX_TOLERANCE_PERCENT) {
+		fail(ctx, i, `Length Tolerance (%) must be above 0 and at most ${MAX_TOLERANCE_PERCENT}, not ${String(percent)}`, 'Change "Length Tolerance (%)".');
+	}
+	const tolerance = percent / PERCENT;
+	const sourceHash = textHash(text);
+	const sourceWords = countWords(text);
+
+	const settled = await Promise.all(
+		targets.map(async (target) => {
+			if (target.tag === source.tag) {
+				return { ok: true as const, passthrough: true, value: undefined };
+			}
+			return await produceText(run, item, {
+				kind: 'adaptation',
+				identity: { title, source: sourceHash, sourceLanguage: source.tag, language: target.tag, tolerance },
+				title,
+				prompt: adaptationPrompt(text, title, source, target, sourceWords, tolerance),
+				systemInstruction: SYSTEM_INSTRUCTION,
+				instructions: OWN_INSTRUCTIONS,
+				responseSchema: textSchema('adapted script', target, sourceWords),
+				language: target,
+				lengthTarget: { words: sourceWords, tolerance },
+			}).then(
+				(value) => ({ ok: true as const, passthrough: false, value }),
+				(error: unknown) => ({ ok: false as const, error }),
+			);
+		}),
+	);
+
+	const results: ResultItem[] = settled.map((outcome, index) => {
+		const identity: IDataObject = { title, language: targets[index].tag, sourceLanguage: source.tag, sourceHash };
+		if (!outcome.ok) return { json: identity, error: outcome.error };
+		if (!outcome.value) {
+			return {
+				json: {
+					...identity,
+					text,
+					words: sourceWords,
+					sourceWords,
+					estimatedSeconds: estimateSpeechSeconds(sourceWords),
+					lengthOutOfTolerance: false,
+					passthrough: true,
+					cached: false,
+				},
+			};
+		}
+		return {
+			json: {
+				...identity,
+				text: outcome.value.text,
+				sourceWords,
+				lengthOutOfTolerance: outcome.value.lengthOutOfTolerance,
+				...textFields(outcome.value, run.cache.emitEntries),
+			},
+		};
+	});
+	const done = settled.filter((outcome) => outcome.ok);
+	return {
+		results,
+		report: {
+			results: done.length,
+			failedResults: settled.length - done.length,
+			cachedResults: done.filter((outcome) => outcome.ok && outcome.value?.cached === true).length,
+			lengthOutOfTolerance: done.filter((outcome) => outcome.ok && outcome.value?.lengthOutOfTolerance === true).length,
+			lengthRetries: item.stats.lengthRetries,
+			sourceHash,
+		},
+	};
+}

@@ -1,0 +1,70 @@
+import type { INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import type { LanguageTag } from '../../shared/text/languages';
+import { textHash } from '../engine/cache';
+import { produceText } from '../engine/produce';
+import type { Brief } from '../engine/prompt';
+import { OWN_INSTRUCTIONS, scriptPrompt, SYSTEM_INSTRUCTION, textSchema } from '../engine/prompt';
+import type { ItemRun, OperationOutcome, RunContext, TextResult } from '../engine/types';
+import { languageParameter, MAX_TITLE_CHARS, readBrief, requiredText } from '../parameters';
+import { briefProperty, languageProperty, textFields, titleProperty } from './common';
+
+/** Write Script: a title (and a brief) in, one master script out. */
+
+const properties: INodeProperties[] = [
+	titleProperty(true, 'The video title the script is written for'),
+	languageProperty('language', 'Language', 'BCP-47 code of the language to write in, e.g. pt-BR, en-US, es-MX'),
+	briefProperty,
+];
+
+export const description = updateDisplayOptions({ show: { operation: ['writeScript'] } }, properties);
+
+/** The master script for a title; Generate Variations uses it too (same cache key). */
+export async function writeMaster(
+	run: RunContext,
+	item: ItemRun,
+	title: string,
+	language: LanguageTag,
+	brief: Brief,
+): Promise<TextResult> {
+	return await produceText(run, item, {
+		kind: 'script',
+		identity: { title, language: language.tag, brief: { ...brief } },
+		title,
+		prompt: scriptPrompt(title, language, brief),
+		systemInstruction: SYSTEM_INSTRUCTION,
+		instructions: OWN_INSTRUCTIONS,
+		responseSchema: textSchema('script', language, brief.targetWords),
+		language,
+	});
+}
+
+export async function execute(run: RunContext, item: ItemRun): Promise<OperationOutcome> {
+	const { ctx } = run;
+	const title = requiredText(ctx, item.itemIndex, 'title', 'Title', MAX_TITLE_CHARS);
+	const language = languageParameter(ctx, item.itemIndex, 'language', 'Language');
+	const brief = readBrief(ctx, item.itemIndex);
+	const identity = { title, language: language.tag };
+	const script = await writeMaster(run, item, title, language, brief).then(
+		(value) => ({ ok: true as const, value }),
+		(error: unknown) => ({ ok: false as const, error }),
+	);
+	if (!script.ok) {
+		return { results: [{ json: identity, error: script.error }], report: { results: 0, failedResults: 1 } };
+	}
+	const { value } = script;
+	return {
+		results: [
+			{
+				json: {
+					...identity,
+					script: value.text,
+					scriptHash: textHash(value.text),
+					...textFields(value, run.cache.emitEntries),
+				},
+			},
+		],
+		report: { results: 1, failedResults: 0, cachedResults: value.cached ? 1 : 0 },
+	};
+}

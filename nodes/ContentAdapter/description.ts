@@ -1,0 +1,144 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import { DEFAULT_TEXT_MODEL } from '../shared/gemini/catalog';
+import { resilienceOptionProperties } from '../shared/node/resilienceOptions';
+import * as adaptToLanguages from './actions/adaptToLanguages.operation';
+import * as generateVariations from './actions/generateVariations.operation';
+import * as writeScript from './actions/writeScript.operation';
+import { DEFAULT_CACHE_MAX_ENTRIES, DEFAULT_CACHE_MAX_MB, DEFAULT_CACHE_TTL_HOURS } from './engine/cache';
+import { DEFAULT_MAX_OUTPUT_TOKENS, DEFAULT_TEMPERATURE, DEFAULT_TOP_P } from './parameters';
+
+const operationProperty: INodeProperties = {
+	displayName: 'Operation',
+	name: 'operation',
+	type: 'options',
+	noDataExpression: true,
+	options: [
+		{
+			name: 'Write Script',
+			value: 'writeScript',
+			action: 'Write a master script',
+			description: 'Write a narration script from a title and an optional brief',
+		},
+		{
+			name: 'Generate Variations',
+			value: 'generateVariations',
+			action: 'Generate script variations',
+			description: 'Rewrite a master script from several angles, one call per angle, in parallel',
+		},
+		{
+			name: 'Adapt to Languages',
+			value: 'adaptToLanguages',
+			action: 'Adapt a text to other languages',
+			description: 'Adapt a text culturally into several languages, one call per language, in parallel',
+		},
+	],
+	default: 'writeScript',
+};
+
+const optionsProperty: INodeProperties = {
+	displayName: 'Options',
+	name: 'options',
+	type: 'collection',
+	placeholder: 'Add Option',
+	default: {},
+	// Sorted by label, the shared resilience options among them, as n8n lists a collection.
+	options: ([
+		{
+			displayName: 'Cache Max Entries',
+			name: 'cacheMaxEntries',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: DEFAULT_CACHE_MAX_ENTRIES,
+			description: 'Most texts kept in memory; the least recently used go first',
+		},
+		{
+			displayName: 'Cache Max Size (MB)',
+			name: 'cacheMaxMb',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: DEFAULT_CACHE_MAX_MB,
+			description: 'Most memory the cached texts may take; the least recently used go first',
+		},
+		{
+			displayName: 'Cache TTL (Hours)',
+			name: 'cacheTtlHours',
+			type: 'number',
+			typeOptions: { minValue: 0, numberPrecision: 2 },
+			default: DEFAULT_CACHE_TTL_HOURS,
+			description: 'How long a generated text is reused for an identical request (168 hours = 7 days)',
+		},
+		{
+			displayName: 'Cached Entries Field',
+			name: 'cachedEntriesField',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. cachedEntries',
+			description:
+				'Input field holding cache entries your workflow stored earlier (for example rows of a Data table: a list of {key, value, createdAt}). Matching entries are used without calling Gemini, across restarts and workers.',
+		},
+		...resilienceOptionProperties(),
+		{
+			displayName: 'Max Output Tokens',
+			name: 'maxOutputTokens',
+			type: 'number',
+			typeOptions: { minValue: 256 },
+			default: DEFAULT_MAX_OUTPUT_TOKENS,
+			description: 'Most tokens Gemini may write per call',
+		},
+		{
+			displayName: 'Model',
+			name: 'model',
+			type: 'resourceLocator',
+			default: { mode: 'list', value: DEFAULT_TEXT_MODEL },
+			modes: [
+				{
+					displayName: 'From List',
+					name: 'list',
+					type: 'list',
+					typeOptions: { searchListMethod: 'searchTextModels', searchable: true },
+				},
+				{ displayName: 'ID', name: 'id', type: 'string', placeholder: `e.g. ${DEFAULT_TEXT_MODEL}` },
+			],
+			description: 'The Gemini model that writes the texts',
+		},
+		{
+			displayName: 'Output Cache Entries',
+			name: 'outputCacheEntries',
+			type: 'boolean',
+			default: true,
+			description: 'Whether each result carries cacheEntry {key, kind, title, language, value, createdAt}, ready to store in a Data table',
+		},
+		{
+			displayName: 'Temperature',
+			name: 'temperature',
+			type: 'number',
+			typeOptions: { minValue: 0, maxValue: 2, numberPrecision: 2 },
+			default: DEFAULT_TEMPERATURE,
+			description: 'Higher is more creative',
+		},
+		{
+			displayName: 'Top P',
+			name: 'topP',
+			type: 'number',
+			typeOptions: { minValue: 0, maxValue: 1, numberPrecision: 2 },
+			default: DEFAULT_TOP_P,
+			description: 'Nucleus sampling: lower keeps to likelier words',
+		},
+		{
+			displayName: 'Use Cache',
+			name: 'useCache',
+			type: 'boolean',
+			default: true,
+			description: 'Whether an identical request reuses the text generated before instead of calling Gemini again',
+		},
+	] as INodeProperties[]).sort((a, b) => a.displayName.localeCompare(b.displayName)),
+};
+
+export const contentAdapterProperties: INodeProperties[] = [
+	operationProperty,
+	...writeScript.description,
+	...generateVariations.description,
+	...adaptToLanguages.description,
+	optionsProperty,
+];

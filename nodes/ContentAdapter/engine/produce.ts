@@ -1,0 +1,128 @@
+import { generateStructured } from '../../shared/gemini/generate';
+import type { GenerateRequest, Validation } from '../../shared/gemini/generate';
+import { lowThinkingConfig } from '../../shared/gemini/catalog';
+import { checkGeneratedText, countWords, lengthDeviation } from '../../shared/text/generatedText';
+import { SingleFlight } from '../../shared/transport/singleFlight';
+import { cacheEntryRow, cacheKey, isFresh } from './cache';
+import { lengthCorrection } from './prompt';
+import type { CachedText, ItemRun, RunContext, TextResult, TextTask } from './types';
+
+/**
+ * One text, the cheapest way that is still right: the workflow's stored entries, then the
+ * in-process cache, then a call that an identical request already in flight may share, then
+ * Gemini. Every answer is checked (shape, empty, fences, echo, language); an adaptation that
+ * misses its length gets one more try with the miss spelled out, and otherwise is delivered
+ * flagged `lengthOutOfTolerance` rather than lost.
+ */
+
+/** Identical texts asked for at the same time anywhere in this n8n process share one call. */
+const inFlight = new SingleFlight<CachedText>();
+
+/** Extra calls allowed to bring an adaptation's length back inside the tolerance. */
+export const LENGTH_RETRIES = 1;
+
+/**
+ * The least thinking the model accepts, in the form generateStructured sends today (a budget).
+ * Families that take a level instead get no setting: guessing a budget for them would be a 400.
+ */
+function thinkingFor(model: string): Pick<GenerateRequest, 'thinkingBudget'> {
+	const config = lowThinkingConfig(model);
+	return typeof config?.thinkingBudget === 'number' ? { thinkingBudget: config.thinkingBudget } : {};
+}
+
+function validator(task: TextTask): (value: unknown) => Validation<string> {
+	return (value) => {
+		const answer = typeof value === 'object' && value !== null ? (value as { text?: unknown; language?: unknown }) : {};
+		// The schema makes the model name the language it wrote in; another name is a miss.
+		if (String(answer.language ?? '').toLowerCase() !== task.language.tag.toLowerCase()) {
+			return { ok: false, reason: `the answer does not name ${task.language.tag} as its language` };
+		}
+		const text = answer.text;
+		const verdict = checkGeneratedText(text, { language: task.language, instructions: task.instructions });
+		return verdict.ok ? verdict : { ok: false, reason: verdict.reason };
+	};
+}
+
+async function callGemini(run: RunContext, item: ItemRun, task: TextTask, prompt: string): Promise<string> {
+	const { model, temperature, topP, maxOutputTokens } = run.generation;
+	return await generateStructured(
+		run.ctx,
+		await run.credential(),
+		{
+			model,
+			prompt,
+			systemInstruction: task.systemInstruction,
+			responseSchema: task.responseSchema,
+			temperature,
+			topP,
+			maxOutputTokens,
+			...thinkingFor(model),
+		},
+		validator(task),
+		item.settings,
+		item.accounting,
+	);
+}
+
+async function generateFresh(run: RunContext, item: ItemRun, task: TextTask): Promise<CachedText> {
+	const target = task.lengthTarget;
+	let best: { text: string; words: number; deviation: number } | undefined;
+	let prompt = task.prompt;
+	for (let round = 0; round <= (target ? LENGTH_RETRIES : 0); round++) {
+		const outcome = await callGemini(run, item, task, prompt).then(
+			(text) => ({ ok: true as const, text }),
+			(error: unknown) => ({ ok: false as const, error }),
+		);
+		// A failed retry still leaves the earlier answer: deliver it flagged rather than lose it.
+		if (!outcome.ok) {
+			if (best) break;
+			throw outcome.error;
+		}
+		const words = countWords(outcome.text);
+		const deviation = target ? lengthDeviation(words, target.words) : 0;
+		if (!best || deviation < best.deviation) best = { text: outcome.text, words, deviation };
+		if (!target || deviation <= target.tolerance) break;
+		if (round < LENGTH_RETRIES) {
+			item.stats.lengthRetries++;
+			prompt = `${task.prompt}\n\n${lengthCorrection(words, target.words, target.tolerance)}`;
+		}
+	}
+	const chosen = best as { text: string; words: number; deviation: number };
+	return {
+		text: chosen.text,
+		words: chosen.words,
+		lengthOutOfTolerance: target ? chosen.deviation > target.tolerance : false,
+		model: run.generation.model,
+		createdAt: Date.now(),
+	};
+}
+
+function result(task: TextTask, key: string, value: CachedText, cached: boolean, shared: boolean): TextResult {
+	return {
+		...value,
+		key,
+		cached,
+		shared,
+		cacheEntry: cacheEntryRow(key, task.kind, task.title, task.language.tag, value),
+	};
+}
+
+export async function produceText(run: RunContext, item: ItemRun, task: TextTask): Promise<TextResult> {
+	const key = cacheKey(task.kind, task.identity, run.generation);
+	const { cache } = run;
+	if (cache.enabled) {
+		const hit = item.external.get(key) ?? run.store.get(key);
+		if (hit && isFresh(hit, cache.ttlMs)) {
+			item.stats.cacheHits++;
+			if (!run.store.get(key)) run.store.set(key, hit, cache.ttlMs - (Date.now() - hit.createdAt));
+			return result(task, key, hit, true, false);
+		}
+	}
+	const { value, shared } = await inFlight.run(key, async () => {
+		const fresh = await generateFresh(run, item, task);
+		if (cache.enabled) run.store.set(key, fresh, cache.ttlMs);
+		return fresh;
+	});
+	if (shared) item.stats.sharedCalls++;
+	return result(task, key, value, false, shared);
+}
