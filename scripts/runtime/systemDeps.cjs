@@ -8,6 +8,7 @@ const { spawnSync } = require('node:child_process');
 /** Each entry: a file that proves the package is there, and the Debian package(s) giving it. */
 const SYSTEM_PACKAGES = [
 	{ file: '/usr/bin/chromium', packages: ['chromium'], why: 'browser checks of the editor and pages' },
+	{ file: '/usr/bin/ffprobe', packages: ['ffmpeg'], why: 'Text to Speech tests decode joined MP3/WAV/Ogg Opus audio to the end' },
 ];
 
 function missing() {

@@ -147,4 +147,67 @@ function encodeSpeech(encoding, seconds, sampleRate) {
 	}
 }
 
-module.exports = { speechSeconds, pcm16, wav, mp3, oggOpus, encodeSpeech, MP3_RATES };
+// ---------------------------------------------------------------- Text to Speech additions (issue #9)
+// MP3 as encoders write it (ID3v2 tag, a Xing/Info frame, ID3v1 tag around the frames), and a
+// decoder check: ffmpeg (Debian's package, see scripts/runtime/systemDeps.cjs) decodes a file to
+// the end and we count the samples it produced.
+
+function id3v2(text = 'fake-google') {
+	const frameBody = Buffer.concat([Buffer.from([0]), Buffer.from(text, 'latin1')]);
+	const frame = Buffer.alloc(10);
+	frame.write('TIT2', 0, 'latin1');
+	frame.writeUInt32BE(frameBody.length, 4);
+	const body = Buffer.concat([frame, frameBody, Buffer.alloc(64)]); // with padding
+	const header = Buffer.from([0x49, 0x44, 0x33, 4, 0, 0, 0, 0, 0, 0]);
+	const n = body.length;
+	header[6] = (n >> 21) & 0x7f; header[7] = (n >> 14) & 0x7f; header[8] = (n >> 7) & 0x7f; header[9] = n & 0x7f;
+	return Buffer.concat([header, body]);
+}
+
+/** MP3 with an ID3v2 tag, a Xing ('Xing') or LAME CBR ('Info') frame stating this file's frame count, and an ID3v1 tag. */
+function mp3WithHeaders(seconds, sampleRate = 24000, { tag = 'Info' } = {}) {
+	const frames = mp3(seconds, sampleRate);
+	const firstLength = frames.length / Math.max(1, Math.ceil((seconds * sampleRate) / MP3_RATES[sampleRate][2]));
+	const info = Buffer.from(frames.subarray(0, Math.floor(firstLength)));
+	const sideInfo = MP3_RATES[sampleRate][0] === 3 ? 17 : 9; // mono
+	info.write(tag, 4 + sideInfo, 'latin1');
+	info.writeUInt32BE(0x3, 8 + sideInfo); // flags: frames + bytes present
+	info.writeUInt32BE(Math.ceil((seconds * sampleRate) / MP3_RATES[sampleRate][2]), 12 + sideInfo);
+	info.writeUInt32BE(frames.length, 16 + sideInfo);
+	const v1 = Buffer.alloc(128);
+	v1.write('TAG', 0, 'latin1');
+	v1.write('fake-google', 3, 'latin1');
+	return Buffer.concat([id3v2(), info, frames, v1]);
+}
+
+/** Decodes `file` to the end with ffmpeg: { seconds, sampleRate, codec, errors }. */
+function decode(file, extension) {
+	const fs = require('node:fs');
+	const os = require('node:os');
+	const path = require('node:path');
+	const { spawnSync } = require('node:child_process');
+	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tts-decode-'));
+	const input = path.join(dir, `audio.${extension}`);
+	try {
+		fs.writeFileSync(input, file);
+		const probe = spawnSync('ffprobe', ['-v', 'error', '-show_entries', 'stream=codec_name,sample_rate,channels:format=duration', '-of', 'json', input], { encoding: 'utf8' });
+		if (probe.status !== 0) throw new Error(`ffprobe failed: ${probe.stderr}`);
+		const info = JSON.parse(probe.stdout);
+		const stream = info.streams[0];
+		const sampleRate = Number(stream.sample_rate);
+		const run = spawnSync('ffmpeg', ['-v', 'error', '-i', input, '-f', 's16le', '-acodec', 'pcm_s16le', '-ac', '1', '-'], { maxBuffer: 1 << 30 });
+		if (run.status !== 0) throw new Error(`ffmpeg failed: ${run.stderr}`);
+		return {
+			seconds: run.stdout.length / 2 / sampleRate,
+			sampleRate,
+			codec: stream.codec_name,
+			channels: stream.channels,
+			containerSeconds: Number(info.format && info.format.duration),
+			errors: String(run.stderr || '').trim(),
+		};
+	} finally {
+		fs.rmSync(dir, { recursive: true, force: true });
+	}
+}
+
+module.exports = { speechSeconds, pcm16, wav, mp3, oggOpus, encodeSpeech, MP3_RATES, mp3WithHeaders, decode };

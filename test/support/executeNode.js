@@ -130,6 +130,8 @@ async function executeNode(NodeClass, run) {
 		getExecutionCancelSignal: () => run.signal,
 		onExecutionCancellation: () => {},
 		logger,
+		// Load-options methods read the parameters being edited (e.g. a voice list by language).
+		getCurrentNodeParameter: (name) => readPath(parametersFor(0), name),
 		getNodeParameter(name, itemIndex, fallback, options) {
 			let value = readPath(parametersFor(itemIndex), name);
 			if (value === undefined) value = fallback;
@@ -143,6 +145,11 @@ async function executeNode(NodeClass, run) {
 			return { ...credentials[type] };
 		},
 		helpers: {
+			// Like n8n's in-memory binary mode: the file travels base64-encoded in the item.
+			async prepareBinaryData(data, fileName, mimeType) {
+				const extension = fileName && fileName.includes('.') ? fileName.split('.').pop() : undefined;
+				return { data: Buffer.from(data).toString('base64'), mimeType, fileName, fileExtension: extension, fileSize: `${data.length} B` };
+			},
 			async httpRequest(options) {
 				httpCalls.push({ url: options.url, method: options.method });
 				return await httpRequest(options);

@@ -1,0 +1,155 @@
+import type { INodeProperties } from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+
+import { DEFAULT_TTS_MODEL } from '../../shared/gemini/catalog';
+import { GEMINI_VOICES, generateSpeech } from '../../shared/gemini/speech';
+import type { SpeakerVoice } from '../../shared/gemini/speech';
+import { splitAtBoundaries, utf8Bytes } from '../../shared/text/split';
+import { resolveCredential, toNodeError } from '../../shared/transport/request';
+import { joinAudioParts, readAudioPart } from '../audio/join';
+import { chunkDialogue, scanDialogue } from '../text/dialogue';
+import { synthesizeInOrder } from './chunks';
+import type { SpeechJob, SpeechOutcome } from './types';
+
+export const GEMINI_CREDENTIAL_NAME = 'Gemini API';
+
+/**
+ * Text per request. The speech models accept far more input, but audio output is bounded
+ * (about 16k tokens, ~10 minutes) and long generations drift in voice and pace; 4,000 bytes is
+ * about 3 to 5 minutes of speech.
+ */
+export const GEMINI_CHUNK_BYTES = 4000;
+
+const VOICE_OPTIONS = GEMINI_VOICES.map(({ name, style }) => ({ name: `${name} (${style})`, value: name }));
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Model',
+		name: 'model',
+		type: 'resourceLocator',
+		default: { mode: 'list', value: '' },
+		description: 'A Gemini speech (TTS) model. Empty uses the current default speech model.',
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: { searchListMethod: 'searchSpeechModels', searchable: true },
+			},
+			{ displayName: 'ID', name: 'id', type: 'string', placeholder: 'e.g. gemini-2.5-flash-preview-tts' },
+		],
+	},
+	{
+		displayName: 'Voice',
+		name: 'geminiVoice',
+		type: 'options',
+		options: VOICE_OPTIONS,
+		default: 'Kore',
+		description: 'The prebuilt voice; in a dialogue, the voice of the first speaker',
+	},
+	{
+		displayName: 'Style Instruction',
+		name: 'styleInstruction',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. Say cheerfully',
+		description: 'How to read the text: tone, pace, accent. Sent before the text, never read aloud.',
+	},
+	{
+		displayName: 'Speakers',
+		name: 'speakers',
+		type: 'options',
+		options: [
+			{
+				name: 'Two Voices When the Text Has Speaker Labels',
+				value: 'auto',
+				description: 'Lines like "Ana: Olá!" and "Bruno: Oi!" are read by two voices',
+			},
+			{ name: 'One Voice', value: 'single', description: 'Read everything, labels included, with one voice' },
+		],
+		default: 'auto',
+	},
+	{
+		displayName: 'Second Speaker Voice',
+		name: 'secondVoice',
+		type: 'options',
+		options: VOICE_OPTIONS,
+		default: 'Puck',
+		description: 'The voice of the second speaker in a dialogue',
+		displayOptions: { show: { speakers: ['auto'] } },
+	},
+	{
+		displayName: 'Language Code',
+		name: 'languageCode',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. pt-BR',
+		description: 'Optional BCP-47 code; empty lets the model detect the language',
+	},
+];
+
+export const description = updateDisplayOptions({ show: { provider: ['gemini'] } }, properties);
+
+function knownVoice(job: SpeechJob, name: string, parameter: string): string {
+	const voice = GEMINI_VOICES.find((candidate) => candidate.name.toLowerCase() === name.trim().toLowerCase());
+	if (voice) return voice.name;
+	throw new NodeOperationError(job.ctx.getNode(), `"${name}" is not a Gemini voice`, {
+		itemIndex: job.itemIndex,
+		description: `Set ${parameter} to one of: ${GEMINI_VOICES.map((candidate) => candidate.name).join(', ')}.`,
+	});
+}
+
+export async function execute(job: SpeechJob): Promise<SpeechOutcome> {
+	const { ctx, itemIndex, text } = job;
+	const credential = await resolveCredential(ctx, 'geminiApi', itemIndex);
+	try {
+		const modelValue = String(ctx.getNodeParameter('model', itemIndex, '', { extractValue: true }) ?? '').trim();
+		const model = modelValue || DEFAULT_TTS_MODEL;
+		const voice = knownVoice(job, String(ctx.getNodeParameter('geminiVoice', itemIndex, 'Kore')), 'Voice');
+		const style = String(ctx.getNodeParameter('styleInstruction', itemIndex, '')).trim().replace(/:\s*$/, '');
+		const languageCode = String(ctx.getNodeParameter('languageCode', itemIndex, '')).trim();
+		const scan = ctx.getNodeParameter('speakers', itemIndex, 'auto') === 'auto' ? scanDialogue(text) : { kind: 'none' as const };
+		if (scan.kind === 'tooManySpeakers') {
+			throw new NodeOperationError(ctx.getNode(), `The text has ${scan.speakers.length} speakers (${scan.speakers.join(', ')}); Gemini speaks at most two`, {
+				itemIndex,
+				description: 'Keep two speaker labels, split the dialogue into several items, or set Speakers to One Voice.',
+			});
+		}
+		let speakers: SpeakerVoice[] | undefined;
+		let chunks: string[];
+		let prompt = (chunk: string) => (style ? `${style}: ${chunk}` : chunk);
+		if (scan.kind === 'dialogue') {
+			const second = knownVoice(job, String(ctx.getNodeParameter('secondVoice', itemIndex, 'Puck')), 'Second Speaker Voice');
+			speakers = [
+				{ speaker: scan.speakers[0], voice },
+				{ speaker: scan.speakers[1], voice: second },
+			];
+			const lead = style || `Read aloud this conversation between ${scan.speakers[0]} and ${scan.speakers[1]}`;
+			prompt = (chunk) => `${lead}:\n${chunk}`;
+			chunks = chunkDialogue(scan.turns, GEMINI_CHUNK_BYTES, utf8Bytes);
+		} else {
+			chunks = splitAtBoundaries(text, GEMINI_CHUNK_BYTES, utf8Bytes);
+		}
+		const parts = await synthesizeInOrder(chunks, job.settings, async (chunk, settings) =>
+			await generateSpeech(
+				ctx,
+				credential,
+				{ model, prompt: prompt(chunk), voice, speakers, languageCode },
+				settings,
+				job.accounting,
+				(audio) => readAudioPart(audio.data, audio.mimeType),
+			),
+		);
+		const audio = joinAudioParts(parts);
+		return {
+			audio,
+			voice: speakers ? speakers.map((speaker) => `${speaker.speaker}=${speaker.voice}`).join(', ') : voice,
+			languageCode,
+			model,
+			encoding: audio.extension === 'wav' ? 'LINEAR16' : audio.extension.toUpperCase(),
+			chunkCount: chunks.length,
+		};
+	} catch (error) {
+		throw toNodeError(ctx, error, itemIndex, credential.secrets, GEMINI_CREDENTIAL_NAME);
+	}
+}
