@@ -6,6 +6,7 @@
 // GOOGLE_TTS_HOST, WEBHOOK_SECRET, N8N_PORT (default 5678), GEMINI_OPS_CACHE_DIR,
 // GEMINI_OPS_USER_FOLDER (default <cache>/instances/start, outside the repository so that
 // `n8n-node lint` and Jest never walk n8n's own files).
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -15,44 +16,58 @@ const DEFAULT_PORT = 5678;
 const EXAMPLE_REQUEST = { tier: 'BEGINNER', count: 20, locale: 'en' };
 
 const userFolder = path.resolve(process.env.GEMINI_OPS_USER_FOLDER || path.join(runtime.cacheDir(), 'instances', 'start'));
-const lockFile = path.join(userFolder, 'start.lock');
 const port = Number(process.env.N8N_PORT || DEFAULT_PORT);
 const started = Date.now();
+// Two locks, both taken before anything is built: one per clone (a second `npm start` here,
+// whatever its port or user folder, would rebuild dist/ under the running one) and one per user
+// folder (two clones must not share one n8n database). Each holds the PID of its `npm start`.
+const cloneId = crypto.createHash('sha256').update(runtime.REPO_ROOT).digest('hex').slice(0, 16);
+const LOCKS = [
+	{ file: path.join(process.env.GEMINI_OPS_LOCK_DIR || path.join(runtime.cacheDir(), 'locks'), `start-${cloneId}.json`), what: 'from this clone' },
+	{ file: path.join(userFolder, 'start.lock'), what: `with the user folder ${userFolder}` },
+];
+const held = [];
 
 const say = (message = '') => process.stdout.write(`${message}\n`);
 const step = (n, total, message) => say(`\n[${n}/${total}] ${message}`);
 const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
 
-/** One `npm start` per user folder: a lock file holding our PID (stale ones are taken over). */
-function takeLock() {
-	fs.mkdirSync(userFolder, { recursive: true });
+/** A lock file holding our PID; a live holder stops this start, a dead one is taken over. */
+function takeLock({ file, what }) {
+	fs.mkdirSync(path.dirname(file), { recursive: true });
+	const mine = { pid: process.pid, port, url: `http://127.0.0.1:${port}/`, userFolder, repo: runtime.REPO_ROOT };
 	for (;;) {
 		try {
-			fs.writeFileSync(lockFile, JSON.stringify({ pid: process.pid, port, url: `http://127.0.0.1:${port}` }), { flag: 'wx' });
+			fs.writeFileSync(file, JSON.stringify(mine), { flag: 'wx' });
+			held.push(file);
 			return;
 		} catch (error) {
 			if (error.code !== 'EEXIST') throw error;
 			let holder = {};
 			try {
-				holder = JSON.parse(fs.readFileSync(lockFile, 'utf8'));
+				holder = JSON.parse(fs.readFileSync(file, 'utf8'));
 			} catch {
 				/* half-written: treat as stale */
 			}
 			if (runtime.isAlive(holder.pid)) {
-				say(`n8n-nodes-gemini-ops is already running (npm start pid ${holder.pid}, ${holder.url}).`);
-				say(`Use that one, or stop it first (Ctrl-C in its terminal, or: kill ${holder.pid}).`);
+				say(`n8n-nodes-gemini-ops is already running ${what}: npm start pid ${holder.pid}, editor ${holder.url}`);
+				say(`  user folder ${holder.userFolder}${holder.repo ? `, clone ${holder.repo}` : ''}`);
+				say(`Use that one, or stop it first (Ctrl-C in its terminal, or: kill ${holder.pid}). Nothing was built or changed.`);
+				releaseLock();
 				process.exit(1);
 			}
-			fs.rmSync(lockFile, { force: true });
+			fs.rmSync(file, { force: true });
 		}
 	}
 }
 
 function releaseLock() {
-	try {
-		if (JSON.parse(fs.readFileSync(lockFile, 'utf8')).pid === process.pid) fs.rmSync(lockFile, { force: true });
-	} catch {
-		/* already gone */
+	for (const file of held.splice(0)) {
+		try {
+			if (JSON.parse(fs.readFileSync(file, 'utf8')).pid === process.pid) fs.rmSync(file, { force: true });
+		} catch {
+			/* already gone */
+		}
 	}
 }
 
@@ -113,7 +128,7 @@ function printSummary(instance, credentials, timings) {
 }
 
 async function main() {
-	takeLock();
+	for (const lock of LOCKS) takeLock(lock);
 	process.on('exit', releaseLock);
 	const TOTAL = 5;
 	const timings = {};

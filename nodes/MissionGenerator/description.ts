@@ -74,6 +74,15 @@ export const missionGeneratorProperties: INodeProperties[] = [
 			'Optional address that receives a POST with {jobId, current, total, message} after the template phase and after every AI batch. A failing address never fails the generation.',
 	},
 	{
+		displayName: 'Progress Token',
+		name: 'progressToken',
+		type: 'string',
+		typeOptions: { password: true },
+		default: '',
+		description:
+			'Optional secret sent in the X-Progress-Token header of every progress update (never in the address), so the receiver can tell this run\'s updates from forged ones',
+	},
+	{
 		displayName: 'Job ID',
 		name: 'jobId',
 		type: 'string',

@@ -15,6 +15,7 @@ const LOCALE_PATTERN = /^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$/;
 export interface ItemParameters {
 	request: GenerationRequest;
 	progressUrl: string;
+	progressToken: string;
 	jobId: string;
 	maxAttempts: number;
 	callTimeoutMs: number;
@@ -162,6 +163,7 @@ export function readItemParameters(ctx: IExecuteFunctions, itemIndex: number): I
 			},
 		},
 		progressUrl,
+		progressToken: String(ctx.getNodeParameter('progressToken', itemIndex, '') ?? ''),
 		jobId: String(ctx.getNodeParameter('jobId', itemIndex, '') ?? '').trim(),
 		maxAttempts: numberOption(options, 'maxAttempts'),
 		callTimeoutMs: numberOption(options, 'callTimeoutSeconds') * MS_PER_SECOND,

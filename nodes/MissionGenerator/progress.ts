@@ -5,6 +5,9 @@ import type { ProgressEvent } from './engine/types';
 /** Progress must never slow or fail the generation: one short try per update, no retries. */
 export const PROGRESS_TIMEOUT_MS = 3000;
 
+/** Carries the Progress Token: headers stay out of access logs and execution URLs. */
+export const PROGRESS_TOKEN_HEADER = 'X-Progress-Token';
+
 /**
  * Posts {jobId, current, total, message} to the workflow author's progress URL. Updates are
  * chained so they arrive in order, each with a short timeout; failures are only counted.
@@ -20,6 +23,7 @@ export class ProgressReporter {
 		private readonly ctx: IExecuteFunctions,
 		private readonly url: string,
 		private readonly jobId: string,
+		private readonly token = '',
 	) {}
 
 	send(event: ProgressEvent): void {
@@ -32,6 +36,7 @@ export class ProgressReporter {
 			await this.ctx.helpers.httpRequest({
 				method: 'POST',
 				url: this.url,
+				...(this.token === '' ? {} : { headers: { [PROGRESS_TOKEN_HEADER]: this.token } }),
 				body: { jobId: this.jobId, ...event },
 				json: true,
 				timeout: PROGRESS_TIMEOUT_MS,

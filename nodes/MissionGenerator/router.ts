@@ -80,7 +80,7 @@ async function generateForItem(
 		});
 	}
 	const jobId = parameters.jobId || randomUUID();
-	const reporter = new ProgressReporter(ctx, parameters.progressUrl, jobId);
+	const reporter = new ProgressReporter(ctx, parameters.progressUrl, jobId, parameters.progressToken);
 	const accounting = newAccounting();
 	const ai = credential
 		? {

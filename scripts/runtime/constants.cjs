@@ -33,6 +33,7 @@ const JOB_TABLE = {
 		{ name: 'message', type: 'string' },
 		{ name: 'request', type: 'string' },
 		{ name: 'result', type: 'string' },
+		{ name: 'reason', type: 'string' },
 	],
 };
 

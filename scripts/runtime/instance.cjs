@@ -16,6 +16,7 @@ const HEALTH_TIMEOUT_MS = 180_000;
 const WEBHOOK_TIMEOUT_MS = 120_000;
 const POLL_INTERVAL_MS = 250;
 const STOP_GRACE_MS = 20_000;
+const DEFAULT_WEBHOOK_PREFIX = 'webhook';
 
 /**
  * An isolated n8n: its own user folder (database, settings, the installed package), its own
@@ -103,6 +104,18 @@ class N8nInstance {
 			N8N_LOG_LEVEL: 'info',
 			GENERIC_TIMEZONE: 'UTC',
 			N8N_DISABLED_MODULES: 'mcp-registry',
+			// The first path segment of every production webhook; the workflows build their links
+			// from their own webhook address, so any prefix works.
+			N8N_ENDPOINT_WEBHOOK: DEFAULT_WEBHOOK_PREFIX,
+			// Largest request body n8n parses, in MiB (n8n's default is 16). Our webhooks refuse
+			// bodies over 1 MB themselves with a 413; 4 MiB lets those reach that clear answer while
+			// capping what n8n parses (a larger body gets n8n's own 500 before any node runs).
+			N8N_PAYLOAD_SIZE_MAX: '4',
+			// A Code node task may run this long (seconds; n8n's default is 300). None of our
+			// workflows uses the task runner on a path where a caller waits; a Code node a user adds
+			// on a laptop that runs longer is almost always stuck, and a wedged runner is then
+			// noticed and restarted after one minute instead of five.
+			N8N_RUNNERS_TASK_TIMEOUT: '60',
 		};
 		const fromShell = Object.fromEntries(Object.keys(tunable).filter((k) => process.env[k]).map((k) => [k, process.env[k]]));
 		return envWithNode(this.paths, {
@@ -132,6 +145,10 @@ class N8nInstance {
 			N8N_AI_ENABLED: 'false',
 			N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
 			N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
+			// n8n 1.x only offered community nodes to the AI Agent as tools with this set; n8n
+			// 2.41.1 no longer reads it (usableAsTool nodes are tools by default), and it is kept so
+			// the instance behaves the same when pointed at an older n8n.
+			N8N_COMMUNITY_PACKAGES_ALLOW_TOOL_USAGE: 'true',
 			// The owner exists from the first start, so nobody has to click through a setup form.
 			N8N_INSTANCE_OWNER_MANAGED_BY_ENV: 'true',
 			N8N_INSTANCE_OWNER_EMAIL: OWNER.email,
@@ -302,9 +319,19 @@ class N8nInstance {
 		return existing.id;
 	}
 
+	/** The production webhook prefix n8n runs with (N8N_ENDPOINT_WEBHOOK). */
+	get webhookPrefix() {
+		return this.options.env?.N8N_ENDPOINT_WEBHOOK || process.env.N8N_ENDPOINT_WEBHOOK || DEFAULT_WEBHOOK_PREFIX;
+	}
+
+	/** Production URL of a webhook path, e.g. `missions/status`. */
+	webhookUrl(hookPath) {
+		return `${this.baseUrl}/${this.webhookPrefix}/${hookPath}`;
+	}
+
 	/** All webhooks of the imported workflows, with their production URLs. */
 	webhooks() {
-		return this.workflows.flatMap(webhooksOf).map((w) => ({ ...w, url: `${this.baseUrl}/webhook/${w.path}` }));
+		return this.workflows.flatMap(webhooksOf).map((w) => ({ ...w, url: this.webhookUrl(w.path) }));
 	}
 
 	/**

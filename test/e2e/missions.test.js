@@ -44,19 +44,33 @@ function countBy(items, key) {
 	return items.reduce((acc, item) => ({ ...acc, [item[key]]: (acc[item[key]] || 0) + 1 }), {});
 }
 
-/** The shipped generate workflow with "Forget old jobs" set to forget everything up to tomorrow. */
-function generateWorkflowForgettingEverything() {
-	const [workflow] = runtime.prepareWorkflows({ files: [path.join(runtime.WORKFLOWS_DIR, 'missions-generate.json')] });
-	workflow.id = 'e2eForgetJobs001';
-	workflow.name = `${workflow.name} (e2e: retention shifted)`;
-	const webhook = workflow.nodes.find((n) => n.type === 'n8n-nodes-base.webhook');
-	webhook.parameters.path = FORGET_PATH;
-	webhook.webhookId = 'c4a2e8b1-7b4d-4d2f-8b68-1d0e3f5a2b02';
-	const forget = workflow.nodes.find((n) => n.name === 'Forget old jobs');
+/**
+ * The shipped "Forget old jobs" node (hourly in missions-jobs.json) behind a webhook that answers
+ * when it has run, with its retention shifted to forget everything up to tomorrow.
+ */
+function forgetWorkflowForgettingEverything() {
+	const [jobs] = runtime.prepareWorkflows({ files: [path.join(runtime.WORKFLOWS_DIR, 'missions-jobs.json')] });
+	const forget = jobs.nodes.find((n) => n.name === 'Forget old jobs');
 	const [conditionOnAge] = forget.parameters.filters.conditions;
 	expect(conditionOnAge.keyValue).toContain('$now.minus({ days: 7 })');
 	conditionOnAge.keyValue = conditionOnAge.keyValue.replace('$now.minus({ days: 7 })', '$now.plus({ days: 1 })');
-	return workflow;
+	const webhook = {
+		parameters: { httpMethod: 'POST', path: FORGET_PATH, responseMode: 'lastNode', options: {} },
+		id: 'c4a2e8b1-7b4d-4d2f-8b68-1d0e3f5a2b03',
+		name: 'Forget now',
+		type: 'n8n-nodes-base.webhook',
+		typeVersion: 2.1,
+		position: [0, 0],
+		webhookId: 'c4a2e8b1-7b4d-4d2f-8b68-1d0e3f5a2b02',
+	};
+	return {
+		id: 'e2eForgetJobs001',
+		name: 'e2e: forget old jobs now (retention shifted)',
+		nodes: [webhook, forget],
+		connections: { 'Forget now': { main: [[{ node: forget.name, type: 'main', index: 0 }]] } },
+		settings: { executionOrder: 'v1' },
+		active: false,
+	};
 }
 
 let fake;
@@ -68,7 +82,7 @@ beforeAll(async () => {
 	fake = await startFakeGoogle({ latencyMs: FAKE_LATENCY_MS, seed: 11, apiKeys: ['test-key'] });
 	n8n = await startN8n({
 		gemini: { apiKey: 'test-key', host: fake.url, requestsPerMinute: 0 },
-		extraWorkflows: [generateWorkflowWithoutGemini(), generateWorkflowForgettingEverything()],
+		extraWorkflows: [generateWorkflowWithoutGemini(), forgetWorkflowForgettingEverything()],
 	});
 	client = missionClient(n8n);
 }, 900_000);
@@ -101,7 +115,7 @@ test(
 		const acceptMs = Date.now() - t0;
 		expect(accepted.status).toBe(202);
 		expect(accepted.json.jobId).toMatch(UUID);
-		expect(accepted.json.statusUrl).toBe(`${n8n.baseUrl}/webhook/missions/status?jobId=${accepted.json.jobId}`);
+		expect(accepted.json.statusUrl).toBe(`${n8n.webhookUrl('missions/status')}?jobId=${accepted.json.jobId}`);
 		expect(acceptMs).toBeLessThan(ACCEPT_LIMIT_MS);
 
 		const { final, seen } = await client.waitForJob(accepted.json.jobId, { intervalMs: 50 });
@@ -160,7 +174,7 @@ describe('bad requests are refused before any work', () => {
 		['an unsupported locale', { tier: 'BEGINNER', count: 5, locale: 'fr' }, 'locale'],
 		['existingMissions not a list', { tier: 'BEGINNER', count: 5, locale: 'en', existingMissions: 'x' }, 'existingMissions'],
 		['an existing mission that is a number', { tier: 'BEGINNER', count: 5, locale: 'en', existingMissions: ['ok', 7] }, 'existingMissions[1]'],
-		['an existing mission without title', { tier: 'BEGINNER', count: 5, locale: 'en', existingMissions: [{ title: '' }] }, 'existingMissions[0]'],
+		['an existing mission without title', { tier: 'BEGINNER', count: 5, locale: 'en', existingMissions: [{ title: '' }] }, 'existingMissions[0].title'],
 	].map(([label, body, field]) => ({ label, body, field })))(
 		'400 for $label, naming "$field"',
 		async ({ body, field }) => {
@@ -176,7 +190,7 @@ describe('bad requests are refused before any work', () => {
 	test(
 		'unparseable JSON is refused by n8n itself, without a stack trace',
 		logged(async () => {
-			const res = await runtime.request(`${n8n.baseUrl}/webhook/missions/generate`, {
+			const res = await runtime.request(n8n.webhookUrl('missions/generate'), {
 				method: 'POST',
 				headers: client.secretHeaders,
 				body: '{"tier": "BEGINNER", ',
@@ -217,16 +231,18 @@ describe('bad requests are refused before any work', () => {
 	);
 
 	test(
-		'progress updates need the job token',
+		'progress updates need the job token in the X-Progress-Token header',
 		logged(async () => {
 			const accepted = await client.generate({ tier: 'BEGINNER', count: 3, locale: 'en' });
 			expect(accepted.status).toBe(202);
 			const { jobId } = accepted.json;
-			const forged = await runtime.request(
-				`${n8n.baseUrl}/webhook/missions/progress?jobId=${jobId}&token=forged`,
-				{ method: 'POST', body: { jobId, current: 999, total: 999, message: 'forged' } },
-			);
-			expect(forged.status).toBe(404);
+			const body = { jobId, current: 999, total: 999, message: 'forged' };
+			const progressUrl = `${n8n.webhookUrl('missions/progress')}?jobId=${jobId}`;
+			const forged = [
+				await runtime.request(progressUrl, { method: 'POST', headers: { 'X-Progress-Token': 'forged' }, body }),
+				await runtime.request(progressUrl, { method: 'POST', body }),
+			];
+			expect(forged.map((res) => res.status)).toEqual([404, 404]);
 			const { final, seen } = await client.waitForJob(jobId);
 			expect(final.state).toBe('succeeded');
 			expect(seen.every((s) => s.message !== 'forged' && s.current !== 999)).toBe(true);
@@ -258,14 +274,13 @@ test(
 test(
 	'"Forget old jobs" deletes jobs past the retention (here: shifted to include today)',
 	logged(async () => {
-		const accepted = await client.generate({ tier: 'BEGINNER', count: 2, locale: 'en' }, { path: FORGET_PATH });
+		const accepted = await client.generate({ tier: 'BEGINNER', count: 2, locale: 'en' });
 		expect(accepted.status).toBe(202);
-		const deadline = Date.now() + 60_000;
-		let res;
-		do {
-			await new Promise((resolve) => setTimeout(resolve, 200));
-			res = await client.status(accepted.json.jobId);
-		} while (res.status === 200 && Date.now() < deadline);
+		await client.waitForJob(accepted.json.jobId);
+		expect(await jobRowCount()).toBeGreaterThan(0);
+		const forgot = await runtime.request(n8n.webhookUrl(FORGET_PATH), { method: 'POST', body: {} });
+		expect(forgot.status).toBe(200);
+		const res = await client.status(accepted.json.jobId);
 		expect(res.status).toBe(404);
 		expect(await jobRowCount()).toBe(0);
 	}),

@@ -6,6 +6,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const runtime = require('../../scripts/n8n-runtime.cjs');
+const { codeNodesOnWaitingPaths } = require('../support/waitingPaths');
 
 const files = runtime.listWorkflowFiles();
 const workflows = files.map((file) => ({ file: path.basename(file), json: JSON.parse(fs.readFileSync(file, 'utf8')) }));
@@ -19,7 +20,7 @@ const SECRET_PATTERNS = [/AIza[0-9A-Za-z_-]{20,}/, /"apiKey"\s*:\s*"[^"]+"/i, /"
 
 test('there are mission workflows to ship', () => {
 	expect(workflows.map((w) => w.file)).toEqual(
-		expect.arrayContaining(['missions-generate.json', 'missions-status.json', 'missions-progress.json']),
+		expect.arrayContaining(['missions-generate.json', 'missions-status.json', 'missions-progress.json', 'missions-jobs.json']),
 	);
 });
 
@@ -52,7 +53,7 @@ describe.each(workflows)('$file', ({ json }) => {
 	});
 
 	test('reads and writes the job Data table by name, using columns the runtime creates', () => {
-		for (const node of working.filter((n) => n.type === 'n8n-nodes-base.dataTable')) {
+		for (const node of working.filter((n) => n.type === 'n8n-nodes-base.dataTable' && n.parameters.resource === 'row')) {
 			expect(node.parameters.dataTableId).toEqual({ __rl: true, mode: 'name', value: runtime.JOB_TABLE.name });
 			const written = Object.keys(node.parameters.columns?.value || {});
 			const filtered = (node.parameters.filters?.conditions || []).map((c) => c.keyName);
@@ -62,9 +63,20 @@ describe.each(workflows)('$file', ({ json }) => {
 		}
 	});
 
-	test('webhooks have unique paths and ids; the public ones need the secret header', () => {
+	test('a table it creates has exactly the columns the runtime creates', () => {
+		for (const node of working.filter((n) => n.type === 'n8n-nodes-base.dataTable' && n.parameters.resource === 'table')) {
+			expect(node.parameters).toMatchObject({ operation: 'create', tableName: runtime.JOB_TABLE.name, options: { createIfNotExists: true } });
+			expect(node.parameters.columns.column).toEqual(runtime.JOB_TABLE.columns);
+		}
+	});
+
+	test('no Code node runs on a path where a caller waits for the answer', () => {
+		expect(codeNodesOnWaitingPaths(json)).toEqual([]);
+	});
+
+	test('starts from a trigger; webhooks have ids and the public ones need the secret header', () => {
+		expect(working.some((n) => /trigger$|\.webhook$/i.test(n.type))).toBe(true);
 		const hooks = working.filter((n) => n.type === 'n8n-nodes-base.webhook');
-		expect(hooks.length).toBeGreaterThan(0);
 		for (const hook of hooks) {
 			expect(hook.webhookId).toMatch(/^[0-9a-f-]{36}$/);
 			if (hook.parameters.path !== 'missions/progress') expect(hook.parameters.authentication).toBe('headerAuth');
@@ -76,4 +88,35 @@ test('webhook paths and ids are unique across the workflows', () => {
 	const hooks = workflows.flatMap((w) => w.json.nodes.filter((n) => n.type === 'n8n-nodes-base.webhook'));
 	expect(new Set(hooks.map((h) => `${h.parameters.httpMethod} ${h.parameters.path}`)).size).toBe(hooks.length);
 	expect(new Set(hooks.map((h) => h.webhookId)).size).toBe(hooks.length);
+});
+
+describe('the waiting-path check itself', () => {
+	const shipped = JSON.parse(fs.readFileSync(path.join(runtime.WORKFLOWS_DIR, 'missions-generate.json'), 'utf8'));
+	const CODE = { name: 'Inline code', type: 'n8n-nodes-base.code', parameters: { jsCode: 'return $input.all();' } };
+
+	/** Puts a node between `from` and what `from` fed on its first output. */
+	function insertAfter(workflow, from, node) {
+		const copy = JSON.parse(JSON.stringify(workflow));
+		copy.nodes.push(node);
+		const out = copy.connections[from].main[0];
+		copy.connections[from].main[0] = [{ node: node.name, type: 'main', index: 0 }];
+		copy.connections[node.name] = { main: [out] };
+		return copy;
+	}
+
+	test('finds a Code node between the webhook and its reply', () => {
+		const hooked = insertAfter(shipped, 'POST /missions/generate', CODE);
+		expect(codeNodesOnWaitingPaths(hooked)).toEqual([{ webhook: 'POST /missions/generate', node: 'Inline code' }]);
+	});
+
+	test('lets a Code node be where nobody waits (after the 202)', () => {
+		const hooked = insertAfter(shipped, 'Summarise the result', CODE);
+		expect(codeNodesOnWaitingPaths(hooked)).toEqual([]);
+	});
+
+	test('with "respond when the last node finishes" every node after the webhook is on the waiting path', () => {
+		const lastNode = insertAfter(shipped, 'Summarise the result', CODE);
+		lastNode.nodes.find((n) => n.type === 'n8n-nodes-base.webhook').parameters.responseMode = 'lastNode';
+		expect(codeNodesOnWaitingPaths(lastNode)).toContainEqual({ webhook: 'POST /missions/generate', node: 'Inline code' });
+	});
 });

@@ -136,7 +136,7 @@ function printLogsOnFailure(getInstance, fn) {
 /** A client for the shipped mission webhooks of one instance. */
 function missionClient(instance) {
 	const secretHeaders = { [runtime.WEBHOOK_SECRET_HEADER]: instance.webhookSecret };
-	const url = (p) => `${instance.baseUrl}/webhook/${p}`;
+	const url = (p) => instance.webhookUrl(p);
 	return {
 		secretHeaders,
 		generate(body, { headers = secretHeaders, path: hookPath = 'missions/generate' } = {}) {

@@ -1,0 +1,81 @@
+'use strict';
+// A job whose n8n is killed mid-way: once n8n is back, the shipped "job table and restarts"
+// workflow (n8n Trigger, Instance started) marks it failed with reason "interrupted", well within
+// a minute; a job created after the restart runs normally and is never marked.
+const { startFakeGoogle } = require('../support/fakeGoogle');
+const { runtime, startN8n, stopN8n, printLogsOnFailure, missionClient } = require('../support/n8n');
+
+// Slow enough that the job is still generating when n8n is killed.
+const FAKE_LATENCY_MS = 2000;
+const REPORTED_WITHIN_MS = 60_000;
+
+jest.setTimeout(300_000);
+
+let fake;
+let n8n;
+let client;
+const logged = (fn) => printLogsOnFailure(() => n8n, fn);
+
+beforeAll(async () => {
+	fake = await startFakeGoogle({ latencyMs: FAKE_LATENCY_MS, seed: 3, apiKeys: ['test-key'] });
+	n8n = await startN8n({ gemini: { apiKey: 'test-key', host: fake.url, requestsPerMinute: 0 } });
+	client = missionClient(n8n);
+}, 900_000);
+
+afterAll(async () => {
+	await stopN8n(n8n);
+	if (fake) await fake.close();
+}, 60_000);
+
+async function waitUntil(what, probe, timeoutMs) {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const value = await probe();
+		if (value) return value;
+		if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+		await new Promise((resolve) => setTimeout(resolve, 200));
+	}
+}
+
+test(
+	'kill n8n mid-job, start it again on the same folder: the job shows failed / interrupted within a minute',
+	logged(async () => {
+		// EXPERT has no templates, so all 40 missions come from the (slow) fake: several seconds of work.
+		const accepted = await client.generate({ tier: 'EXPERT', count: 40, locale: 'en' });
+		expect(accepted.status).toBe(202);
+		const { jobId } = accepted.json;
+		await waitUntil('the job to run', async () => (await client.status(jobId)).json?.state === 'running', 30_000);
+
+		const pid = n8n.pid;
+		n8n.killNow();
+		await waitUntil('n8n to die', async () => !runtime.isAlive(pid), 10_000);
+		const callsAtKill = fake.stats().calls;
+
+		const restarted = Date.now();
+		await n8n.start();
+		await n8n.waitForWebhooks();
+		const backMs = Date.now() - restarted;
+
+		const final = await waitUntil(
+			'the job to be reported failed',
+			async () => {
+				const res = await client.status(jobId);
+				return res.json?.state === 'failed' ? res.json : null;
+			},
+			REPORTED_WITHIN_MS,
+		);
+		const reportedMs = Date.now() - restarted - backMs;
+		process.stderr.write(`[e2e] n8n back after ${backMs} ms; job reported failed ${reportedMs} ms later: ${final.message}\n`);
+		expect(final).toMatchObject({ jobId, state: 'failed', reason: 'interrupted' });
+		expect(final.message).toMatch(/restarted/);
+		expect(reportedMs).toBeLessThan(REPORTED_WITHIN_MS);
+		expect(fake.stats().calls - callsAtKill).toBeLessThan(3); // nothing resumed the dead run
+
+		// A job accepted after the restart is not touched, and completes.
+		const after = await client.generate({ tier: 'BEGINNER', count: 3, locale: 'en' });
+		expect(after.status).toBe(202);
+		const { final: afterFinal } = await client.waitForJob(after.json.jobId);
+		expect(afterFinal).toMatchObject({ state: 'succeeded' });
+		expect(afterFinal.reason).toBeUndefined();
+	}),
+);
