@@ -51,10 +51,11 @@ function log(message) {
  * imported and published. Resolves when all webhooks answer.
  * @param {object} options
  * @param {{apiKey: string, host: string, requestsPerMinute?: number}|null} options.gemini
+ * @param {{apiKey: string, host: string, requestsPerMinute?: number}|null} [options.tts]
  * @param {object[]} [options.extraWorkflows]
  * @param {object} [options.env]
  */
-async function startN8n({ gemini = null, extraWorkflows = [], env = {} } = {}) {
+async function startN8n({ gemini = null, tts = null, extraWorkflows = [], env = {} } = {}) {
 	const timings = {};
 	let t = Date.now();
 	const { paths } = await runtime.provision({ log });
@@ -75,6 +76,7 @@ async function startN8n({ gemini = null, extraWorkflows = [], env = {} } = {}) {
 		paths,
 		webhookSecret: `e2e-${crypto.randomBytes(16).toString('hex')}`,
 		gemini,
+		tts,
 		extraWorkflows,
 		env,
 		log,
