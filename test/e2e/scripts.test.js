@@ -318,3 +318,27 @@ describe('a batch of 2 titles × 2 variations × 2 languages', () => {
 		}),
 	);
 });
+
+test(
+	'a job whose speech keeps failing is tried twice, then marked failed with its reason; the ZIP stays 409',
+	logged(async () => {
+		const refusal = { status: 400, message: "Voice 'en-US-Broken-A' does not exist. Is it misspelled?" };
+		fake.script('text:synthesize', Array.from({ length: 64 }, () => refusal));
+		try {
+			const speechBefore = speechCalls();
+			const res = await startBatch({ ...BATCH, titles: ['A title whose audio cannot be made'], variations: 1, languages: ['en-US'] });
+			expect(res.status).toBe(202);
+			const seenFailing = await waitForBatch(res.json.batchId);
+			const final = seenFailing[seenFailing.length - 1];
+			expect(final).toMatchObject({ state: 'failed', totalJobs: 1, completedJobs: 0, failedJobs: 1, progressPercentage: 100 });
+			expect(final.jobs[0]).toMatchObject({ state: 'failed', step: 'Text to Speech', audios: [] });
+			expect(final.jobs[0].error).toMatch(/^Failed twice; last error: .*400/);
+			// The job ran twice (n8n's Retry On Fail on the job's steps): one refused call per try at least.
+			expect(speechCalls() - speechBefore).toBeGreaterThanOrEqual(2);
+			const zip = await get(res.json.downloadUrl);
+			expect(zip.status).toBe(409);
+		} finally {
+			fake.reset();
+		}
+	}),
+);
