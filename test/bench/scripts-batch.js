@@ -33,8 +33,16 @@ const POLL_MS = 250;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const s = (ms) => `${(ms / 1000).toFixed(1)} s`;
 
-function boundMs({ textCalls, ttsCalls, geminiCap, ttsCap }) {
-	const criticalPath = 3 * TEXT_MS + TTS_MS; // master → variation → adaptation → speech
+/**
+ * The least wall time any schedule needs: the longest chain of dependent calls, or a resource's
+ * work divided by its cap. `perJob` caps apply inside one title's job (its own chain then has
+ * ceil(calls ÷ cap) rounds per step); global caps apply to the whole batch.
+ */
+function boundMs({ textCalls, ttsCalls, geminiCap, ttsCap, perJob }) {
+	const rounds = (calls, cap) => Math.ceil(calls / cap);
+	const criticalPath = perJob
+		? TEXT_MS * (1 + rounds(VARIATIONS, perJob.geminiCap) + rounds(VARIATIONS * LANGUAGES.length, perJob.geminiCap)) + TTS_MS * rounds(VARIATIONS * LANGUAGES.length, perJob.ttsCap)
+		: 3 * TEXT_MS + TTS_MS; // master → variation → adaptation → speech
 	return Math.max(criticalPath, (textCalls * TEXT_MS) / geminiCap, (ttsCalls * TTS_MS) / ttsCap);
 }
 
@@ -73,13 +81,14 @@ async function main() {
 		const runBatch = async () => {
 			const before = fake.stats().byRoute;
 			const t0 = Date.now();
-			const accepted = await runtime.request(n8n.webhookUrl('scripts/batch'), { method: 'POST', headers: secret, body });
+			const answer = await fetch(n8n.webhookUrl('scripts/batch'), { method: 'POST', headers: { ...secret, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+			const accepted = { status: answer.status, json: await answer.json() };
 			const acceptMs = Date.now() - t0;
-			if (accepted.status !== 202) throw new Error(`batch: HTTP ${accepted.status} ${accepted.text}`);
+			if (accepted.status !== 202) throw new Error(`batch: HTTP ${accepted.status} ${JSON.stringify(accepted.json)}`);
 			let status;
 			let maxRunning = 0;
 			for (;;) {
-				status = (await runtime.request(`${accepted.json.statusUrl}`, { headers: secret })).json;
+				status = await (await fetch(accepted.json.statusUrl, { headers: secret })).json();
 				maxRunning = Math.max(maxRunning, status.runningJobs);
 				if (['completed', 'completed_with_failures', 'failed'].includes(status.state)) break;
 				await sleep(POLL_MS);
@@ -120,7 +129,7 @@ async function main() {
 		const audios = TITLES * VARIATIONS * LANGUAGES.length;
 		const globalBound = boundMs({ textCalls: texts, ttsCalls: audios, geminiCap: GEMINI_CAP, ttsCap: TTS_CAP });
 		const jobs = Math.min(PARALLEL_JOBS, TITLES);
-		const effectiveBound = boundMs({ textCalls: texts, ttsCalls: audios, geminiCap: GEMINI_CAP * jobs, ttsCap: TTS_CAP * jobs });
+		const effectiveBound = boundMs({ textCalls: texts, ttsCalls: audios, geminiCap: GEMINI_CAP * jobs, ttsCap: TTS_CAP * jobs, perJob: { geminiCap: GEMINI_CAP, ttsCap: TTS_CAP } });
 		const rows = [
 			['scenario', `${TITLES} titles × ${VARIATIONS} variations × ${LANGUAGES.length} languages = ${texts} texts, ${audios} audios; text ${s(TEXT_MS)}, speech ${s(TTS_MS)} per call`],
 			['202 answered in', `${first.acceptMs} ms`],
@@ -132,6 +141,10 @@ async function main() {
 			['identical second batch', `${s(second.wallMs)}, ${second.textCalls} text calls, ${second.ttsCalls} speech calls`],
 		];
 		for (const [k, v] of rows) console.log(`${k.padEnd(52)} ${v}`);
+	} catch (error) {
+		n8n.failed = true;
+		console.error(n8n.logTail(80));
+		throw error;
 	} finally {
 		await stopN8n(n8n);
 		await fake.close();

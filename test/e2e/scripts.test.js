@@ -320,6 +320,42 @@ describe('a batch of 2 titles × 2 variations × 2 languages', () => {
 });
 
 test(
+	'the n8n form starts the same batch and hands the browser the progress page',
+	logged(async () => {
+		const formUrl = `${n8n.baseUrl}/form/scripts/new`;
+		const page = await get(formUrl);
+		expect(page.status).toBe(200);
+		expect(page.text).toContain('New script batch');
+		const form = new FormData();
+		form.append('field-0', `${BATCH.titles[0]}\n${BATCH.titles[1]}\n`);
+		form.append('field-1', '1');
+		form.append('field-2', 'en-US, es-ES');
+		form.append('field-3', 'pt-BR');
+		form.append('field-4', '');
+		const res = await fetch(formUrl, { method: 'POST', body: form, redirect: 'manual' });
+		const text = await res.text();
+		process.stderr.write(`[e2e] form answered ${res.status}: ${text.slice(0, 300)}\n`);
+		// As a browser does: the form's answer names the page to show next, which redirects once the
+		// workflow reaches its completion step.
+		const { formWaitingUrl } = JSON.parse(text);
+		const PROGRESS = /(https?:\/\/[^"'\s]+\/scripts\/progress\?batchId=([0-9a-f-]{36})&token=[0-9a-f]{48})/;
+		let link = null;
+		for (let i = 0; i < 40 && !link; i++) {
+			const shown = await fetch(formWaitingUrl, { redirect: 'manual', signal: AbortSignal.timeout(3000) })
+				.then(async (next) => `${next.headers.get('location') || ''} ${await next.text()}`)
+				.catch(() => '');
+			link = PROGRESS.exec(shown.replace(/&#x3D;/gi, '=').replace(/&amp;/g, '&'));
+			if (!link) await sleep(250);
+		}
+		expect(link).not.toBeNull();
+		const status = await get(`${url('scripts/status')}?batchId=${link[2]}`, secret());
+		expect(status.status).toBe(200);
+		expect(status.json.totalJobs).toBe(2);
+		await waitForBatch(link[2]);
+	}),
+);
+
+test(
 	'a job whose speech keeps failing is tried twice, then marked failed with its reason; the ZIP stays 409',
 	logged(async () => {
 		const refusal = { status: 400, message: "Voice 'en-US-Broken-A' does not exist. Is it misspelled?" };
