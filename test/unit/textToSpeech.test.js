@@ -259,6 +259,25 @@ describe('faults the fake injects: retried, and no item is lost', () => {
 	});
 });
 
+test('stopping the execution ends waiting and in-flight requests at once', async () => {
+	fake.configure({ latencyMs: 5000 });
+	const controller = new AbortController();
+	const texts = Array.from({ length: 6 }, () => longText(9000));
+	const started = Date.now();
+	setTimeout(() => controller.abort(), 200);
+	const { output } = await executeNode(TextToSpeech, {
+		parameters: (i) => cloudParameters({ text: texts[i] }),
+		items: texts.map((text) => ({ text })),
+		credentials: cloud(),
+		continueOnFail: true,
+		signal: controller.signal,
+	});
+	expect(Date.now() - started).toBeLessThan(2000);
+	expect(output[0]).toHaveLength(0);
+	expect(output[1]).toHaveLength(texts.length);
+	for (const report of output[1]) expect(report.json.error.message).toMatch(/stopped|[Cc]ancelled/);
+});
+
 describe('clear errors', () => {
 	const failure = async (parameters, credentials = cloud()) => {
 		const { output } = await executeNode(TextToSpeech, { parameters, credentials, continueOnFail: true });
