@@ -16,7 +16,9 @@ const { runtime, startN8n, stopN8n, percentile } = require('../support/n8n');
 const JOBS = Number(process.env.SOAK_JOBS || 1000);
 const CONCURRENCY = Number(process.env.SOAK_CONCURRENCY || 20);
 const REST_PAIRS = Number(process.env.REST_PAIRS || 100);
-const REST_PAUSE_MS = 50;
+// "At rest": one call at a time with the instance idle between calls, i.e. the previous job's
+// background work (a few hundred ms of generation, progress and saving) has finished.
+const REST_PAUSE_MS = 400;
 const FAKE = { latencyMs: 300, latencyJitter: 0.2, faults: { rate429: 0.05, retryAfterSeconds: 1 } };
 const TARGET_REST_P98 = 1.5;
 const TARGET_SOAK_P50 = 1.5;

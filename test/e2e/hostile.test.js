@@ -27,6 +27,8 @@ const long = 'A'.repeat(5000);
 const HOSTILE_BODIES = [
 	['a body nested 5,000 levels', nestedJson(5000), 400],
 	['a body nested 100,000 levels', nestedJson(100_000), 400],
+	// Node's JSON.stringify overflows its stack on this (n8n parses it fine): nothing on the path may serialise it.
+	['a list nested 400,000 levels (800 KB)', `${'['.repeat(400_000)}${']'.repeat(400_000)}`, 400],
 	['a 2 MB body', { ...ok, existingMissions: Array.from({ length: 800 }, () => 'x'.repeat(2600)) }, 413],
 	['a list of 10,000 objects', Array.from({ length: 10_000 }, () => ({ ...ok })), 400, 'body'],
 	['an empty list', [], 400, 'body'],
@@ -175,7 +177,7 @@ test(
 );
 
 test(
-	'hostile bodies and odd ids on the progress webhook change nothing → 404 within a second',
+	'hostile bodies and odd ids on the progress webhook change nothing → 200 on receipt (no oracle) within a second',
 	logged(async () => {
 		for (const [query, body] of [
 			['jobId=' + 'A'.repeat(5000), { current: 1 }],
@@ -189,7 +191,7 @@ test(
 				headers: { 'content-type': 'application/json', 'X-Progress-Token': long },
 				body: raw,
 			});
-			expect(res.status).toBe(404);
+			expect(res.status).toBe(200);
 			expect(Date.now() - t0).toBeLessThan(ANSWER_WITHIN_MS);
 		}
 		expect(runnerTrouble()).toEqual([]);

@@ -1,7 +1,7 @@
 'use strict';
 // Webhook Guard in-process: limits checked without recursion, field rules, the two outputs.
 const { WebhookGuard } = require('../../nodes/WebhookGuard/WebhookGuard.node');
-const { DEFAULT_MAX_DEPTH, DEFAULT_MAX_SIZE_KB } = require('../../nodes/WebhookGuard/actions/checkRequest.operation');
+const { DEFAULT_MAX_DEPTH, DEFAULT_MAX_SIZE_KB, uuidV7 } = require('../../nodes/WebhookGuard/actions/checkRequest.operation');
 const { checkJsonBounds, utf8Length } = require('../../nodes/shared/validation/jsonBounds');
 const { checkFieldRules, parsePath } = require('../../nodes/shared/validation/fieldRules');
 const { executeNode } = require('../support/executeNode');
@@ -137,13 +137,24 @@ describe('Webhook Guard: Check Request', () => {
 	test('Add Job ID and Token gives each valid item its own random jobId and private token', async () => {
 		const [valid] = await guard([{ body: ok }, { body: ok }], { options: { addJobFields: true } });
 		for (const { json } of valid) {
-			expect(json.jobId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+			expect(json.jobId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
 			expect(json.jobToken).toMatch(/^[0-9a-f]{48}$/);
 		}
 		expect(valid[0].json.jobId).not.toBe(valid[1].json.jobId);
 		expect(valid[0].json.jobToken).not.toBe(valid[1].json.jobToken);
 		const [plain] = await guard([{ body: ok }]);
 		expect(plain[0].json).not.toHaveProperty('jobId');
+	});
+
+	test('job ids are UUID version 7: the issue time reads back from the first 12 hex digits, the rest is random', () => {
+		const at = Date.UTC(2026, 11, 1, 10, 0, 0, 123);
+		const ids = Array.from({ length: 200 }, () => uuidV7(at));
+		for (const id of ids) {
+			expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+			expect(parseInt(id.replace(/-/g, '').slice(0, 12), 16)).toBe(at);
+		}
+		expect(new Set(ids).size).toBe(ids.length);
+		expect(uuidV7(at + 1) > uuidV7(at)).toBe(true);
 	});
 
 	test('several items keep their order and pairing across the two outputs', async () => {

@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
@@ -13,6 +13,20 @@ export const DEFAULT_MAX_SIZE_KB = 1024;
 const BYTES_PER_KB = 1024;
 /** 24 random bytes: a 48-character hex token, as hard to guess as two UUIDs. */
 const JOB_TOKEN_BYTES = 24;
+const UUID_RANDOM_BYTES = 10;
+const TIMESTAMP_HEX_DIGITS = 12;
+
+/**
+ * A UUID version 7 (RFC 9562): 48 bits of issue time in milliseconds, then 74 random bits. Being
+ * time-ordered lets a workflow answer before the job row is written and still tell a job issued a
+ * moment ago from an unknown id (the status webhook reads the time back from the id).
+ */
+export function uuidV7(now = Date.now()): string {
+	const time = Math.floor(now).toString(16).padStart(TIMESTAMP_HEX_DIGITS, '0').slice(-TIMESTAMP_HEX_DIGITS);
+	const random = randomBytes(UUID_RANDOM_BYTES).toString('hex');
+	const variant = (0x8 | (parseInt(random[3], 16) & 0x3)).toString(16);
+	return `${time.slice(0, 8)}-${time.slice(8)}-7${random.slice(0, 3)}-${variant}${random.slice(4, 7)}-${random.slice(7, 19)}`;
+}
 const NO_CREDENTIAL = 'Webhook Guard';
 
 const show = { show: { operation: ['checkRequest'] } };
@@ -136,7 +150,7 @@ export const description: INodeProperties[] = [
 				type: 'boolean',
 				default: false,
 				description:
-					'Whether to add a random jobId (UUID) and a private jobToken (48 hex characters) to each valid item, for workflows that answer 202 and work in the background. Saves two Crypto nodes on the path where the caller waits.',
+					'Whether to add a jobId (a time-ordered UUID version 7) and a private jobToken (48 hex characters) to each valid item, for workflows that answer 202 and work in the background. Saves two Crypto nodes on the path where the caller waits.',
 			},
 			{
 				displayName: 'Put Checked Fields In',
@@ -297,7 +311,7 @@ function check(json: IDataObject, settings: Settings): Outcome {
 	}
 	const valid: IDataObject = { ...passedOn(json, field), [settings.outputField]: checked };
 	if (settings.addJobFields) {
-		valid.jobId = randomUUID();
+		valid.jobId = uuidV7();
 		valid.jobToken = randomBytes(JOB_TOKEN_BYTES).toString('hex');
 	}
 	return { valid };
