@@ -67,6 +67,10 @@ async function sequentialTitle(fake, model, title) {
 
 async function main() {
 	const fake = await startFakeGoogle({ latencyMs: TEXT_MS, seed: 1, apiKeys: [API_KEY] });
+	// BENCH_FAULTS=1: a fifth of the text calls answered 429 (Retry-After 1 s) and 2% never answered
+	// (the node's per-call timeout ends them). Speech calls are scripted for their latency, so only
+	// text calls are faulted.
+	if (process.env.BENCH_FAULTS) fake.configure({ faults: { rate429: 0.2, retryAfterSeconds: 1, rateHang: 0.02 } });
 	const ttsDelay = () => Array.from({ length: 2000 }, () => ({ delayMs: TTS_MS - TEXT_MS }));
 	fake.script('text:synthesize', ttsDelay());
 	const n8n = await startN8n({
@@ -87,16 +91,22 @@ async function main() {
 			if (accepted.status !== 202) throw new Error(`batch: HTTP ${accepted.status} ${JSON.stringify(accepted.json)}`);
 			let status;
 			let maxRunning = 0;
+			let untruthful = 0;
+			let lastCompleted = 0;
 			for (;;) {
 				status = await (await fetch(accepted.json.statusUrl, { headers: secret })).json();
 				maxRunning = Math.max(maxRunning, status.runningJobs);
+				// Truthful: counts add up to the jobs listed, and finished jobs never go back.
+				const listed = status.jobs.filter((j) => j.state === 'completed').length;
+				if (status.completedJobs + status.failedJobs + status.runningJobs + status.queuedJobs !== status.totalJobs || listed !== status.completedJobs || status.completedJobs < lastCompleted) untruthful++;
+				lastCompleted = status.completedJobs;
 				if (['completed', 'completed_with_failures', 'failed'].includes(status.state)) break;
 				await sleep(POLL_MS);
 			}
 			const wallMs = Date.now() - t0;
 			const after = fake.stats().byRoute;
 			const calls = (route) => (after[route] || 0) - (before[route] || 0);
-			return { accepted: accepted.json, acceptMs, wallMs, status, maxRunning, textCalls: calls('generateContent'), ttsCalls: calls('synthesize') };
+			return { accepted: accepted.json, acceptMs, wallMs, status, maxRunning, untruthful, textCalls: calls('generateContent'), ttsCalls: calls('synthesize') };
 		};
 
 		const first = await runBatch();
@@ -119,6 +129,8 @@ async function main() {
 		fs.rmSync(dir, { recursive: true, force: true });
 
 		const second = await runBatch();
+		// The sequential pipeline has no retries of its own: it runs without faults.
+		fake.configure({ faults: { rate429: 0, rateHang: 0 } });
 
 		const { DEFAULT_TEXT_MODEL } = require('../../dist/nodes/shared/gemini/catalog');
 		const t0 = Date.now();
@@ -133,7 +145,7 @@ async function main() {
 		const rows = [
 			['scenario', `${TITLES} titles × ${VARIATIONS} variations × ${LANGUAGES.length} languages = ${texts} texts, ${audios} audios; text ${s(TEXT_MS)}, speech ${s(TTS_MS)} per call`],
 			['202 answered in', `${first.acceptMs} ms`],
-			['batch wall time (202 → completed)', `${s(first.wallMs)}  (${first.status.completedJobs}/${first.status.totalJobs} completed, ${first.status.failedJobs} failed; ${first.textCalls} text + ${first.ttsCalls} speech calls; most jobs seen running at once ${first.maxRunning}; most calls in flight at the fake ${maxInFlight})`],
+			['batch wall time (202 → completed)', `${s(first.wallMs)}  (${first.status.completedJobs}/${first.status.totalJobs} completed, ${first.status.failedJobs} failed; ${first.textCalls} text + ${first.ttsCalls} speech calls; most jobs seen running at once ${first.maxRunning}; most calls in flight at the fake ${maxInFlight}; status snapshots that did not add up ${first.untruthful}${process.env.BENCH_FAULTS ? `; faults: ${JSON.stringify(fake.stats().byStatus)}` : ''})`],
 			['ZIP', `${mp3s.length} MP3s, ${decoded} decode with ffmpeg`],
 			[`bound, caps global (Gemini ${GEMINI_CAP} / TTS ${TTS_CAP})`, `${s(globalBound)}  → batch = ${(first.wallMs / globalBound).toFixed(2)}× this bound`],
 			[`bound, caps per job × ${jobs} jobs (as shipped)`, `${s(effectiveBound)}  → batch = ${(first.wallMs / effectiveBound).toFixed(2)}× this bound`],
