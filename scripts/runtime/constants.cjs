@@ -81,6 +81,21 @@ const REPLY_TABLE = {
 	],
 };
 
+/** The script batch workflows' job state: one row per batch (kind 'batch', with its private token) and one per title. */
+const SCRIPT_JOB_TABLE = {
+	name: 'gemini_ops_script_jobs',
+	columns: ['batchId', 'kind', 'token', 'title', 'slug', 'state', 'step', 'audios', 'files', 'error', 'request', 'folder'].map((name) => ({ name, type: 'string' })),
+};
+
+/** The Content Adapter's persistent cache for the script workflows: rows of its `cacheEntry` output, upserted on `key`. */
+const SCRIPT_CACHE_TABLE = {
+	name: 'gemini_ops_script_cache',
+	columns: ['key', 'kind', 'title', 'language', 'value'].map((name) => ({ name, type: 'string' })),
+};
+
+/** Folder (inside the n8n user folder) the workflows may read and write files in; the script batches live in `script-batches/`. */
+const FILES_FOLDER = '.n8n-files';
+
 const OWNER = { email: 'owner@gemini-ops.local', firstName: 'Gemini Ops', lastName: 'Owner' };
 
 module.exports = {
@@ -96,5 +111,8 @@ module.exports = {
 	JOB_TABLE,
 	ISSUE_TABLE,
 	REPLY_TABLE,
+	SCRIPT_JOB_TABLE,
+	SCRIPT_CACHE_TABLE,
+	FILES_FOLDER,
 	OWNER,
 };

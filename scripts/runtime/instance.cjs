@@ -6,7 +6,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { createRequire } = require('node:module');
 
-const { PACKAGE_JSON, PACKAGE_NAME, CREDENTIALS, WEBHOOK_SECRET_HEADER, JOB_TABLE, ISSUE_TABLE, REPLY_TABLE, OWNER } = require('./constants.cjs');
+const { PACKAGE_JSON, PACKAGE_NAME, CREDENTIALS, WEBHOOK_SECRET_HEADER, JOB_TABLE, ISSUE_TABLE, REPLY_TABLE, SCRIPT_JOB_TABLE, SCRIPT_CACHE_TABLE, FILES_FOLDER, OWNER } = require('./constants.cjs');
 const { request, isPortFree, freePort, RestClient } = require('./http.cjs');
 const { prepareWorkflows, webhooksOf } = require('./package.cjs');
 const { defaultLog, tail, sleep, isAlive, killGroup, envWithNode, runLogged } = require('./process.cjs');
@@ -116,6 +116,8 @@ class N8nInstance {
 			// on a laptop that runs longer is almost always stuck, and a wedged runner is then
 			// noticed and restarted after one minute instead of five.
 			N8N_RUNNERS_TASK_TIMEOUT: '60',
+			// Binary data (the script batches' audio, their ZIP) on disk instead of in memory.
+			N8N_DEFAULT_BINARY_DATA_MODE: 'filesystem',
 		};
 		const fromShell = Object.fromEntries(Object.keys(tunable).filter((k) => process.env[k]).map((k) => [k, process.env[k]]));
 		return envWithNode(this.paths, {
@@ -156,6 +158,9 @@ class N8nInstance {
 			N8N_INSTANCE_OWNER_LAST_NAME: OWNER.lastName,
 			N8N_INSTANCE_OWNER_PASSWORD_HASH: this.state.ownerPasswordHash,
 			N8N_LOG_OUTPUT: 'console',
+			// Read/Write Files may touch only this folder of the instance (n8n's default is ~/.n8n-files);
+			// n8n runs with the user folder as its working folder, so workflows write to `.n8n-files/…`.
+			N8N_RESTRICT_FILE_ACCESS_TO: path.join(this.userFolder, FILES_FOLDER),
 			// As in n8n's own Docker image: error responses carry no stack traces.
 			NODE_ENV: 'production',
 			...(this.options.env || {}),
@@ -222,6 +227,8 @@ class N8nInstance {
 	 */
 	async setup({ tarball }) {
 		fs.mkdirSync(this.userFolder, { recursive: true });
+		// n8n's Read/Write Files node writes into existing folders only: the script batches' folder.
+		fs.mkdirSync(path.join(this.userFolder, FILES_FOLDER, 'script-batches'), { recursive: true });
 		this.loadState();
 		this.installTarball(tarball);
 
@@ -299,7 +306,11 @@ class N8nInstance {
 		await this.ensureDataTable(JOB_TABLE);
 		await this.ensureDataTable(ISSUE_TABLE);
 		await this.ensureDataTable(REPLY_TABLE);
-		for (const wf of this.workflows) {
+		await this.ensureDataTable(SCRIPT_JOB_TABLE);
+		await this.ensureDataTable(SCRIPT_CACHE_TABLE);
+		// n8n publishes a workflow only after the sub-workflows it calls (Execute Workflow Trigger) are.
+		const isSubWorkflow = (wf) => wf.nodes.some((n) => n.type === 'n8n-nodes-base.executeWorkflowTrigger');
+		for (const wf of [...this.workflows.filter(isSubWorkflow), ...this.workflows.filter((w) => !isSubWorkflow(w))]) {
 			const current = await rest.call('GET', `/workflows/${wf.id}`);
 			if (current.activeVersionId === current.versionId && current.active) continue;
 			await rest.call('POST', `/workflows/${wf.id}/activate`, { versionId: current.versionId });

@@ -15,10 +15,12 @@ const OUR_NODE_TYPES = fs
 	.filter((dir) => fs.existsSync(path.join(runtime.REPO_ROOT, 'nodes', dir, `${dir}.node.ts`)))
 	.map((dir) => `${runtime.PACKAGE_NAME}.${dir.charAt(0).toLowerCase()}${dir.slice(1)}`);
 const CREDENTIAL_NAMES = Object.fromEntries(Object.values(runtime.CREDENTIALS).map((c) => [c.type, c.name]));
-const TABLES = [runtime.JOB_TABLE, runtime.ISSUE_TABLE, runtime.REPLY_TABLE].filter(Boolean);
+const TABLES = [runtime.JOB_TABLE, runtime.ISSUE_TABLE, runtime.REPLY_TABLE, runtime.SCRIPT_JOB_TABLE, runtime.SCRIPT_CACHE_TABLE].filter(Boolean);
 const COLUMNS_BY_TABLE = Object.fromEntries(TABLES.map((t) => [t.name, new Set(t.columns.map((c) => c.name))]));
 // Webhooks that check the secret themselves (a private token, or the dashboard asking its data webhook).
 const SELF_CHECKED_PATHS = ['missions/progress', 'issues/dashboard'];
+// Opened from a plain browser: the batch's private token in the query is the key, never the shared secret.
+const TOKEN_GUARDED_PATHS = ['scripts/progress', 'scripts/audio', 'scripts/download'];
 const SECRET_PATTERNS = [/AIza[0-9A-Za-z_-]{20,}/, /"apiKey"\s*:\s*"[^"]+"/i, /"password"\s*:/i, /x-webhook-secret"\s*:\s*"[^"]+"/i];
 
 test('there are mission workflows to ship', () => {
@@ -87,7 +89,7 @@ describe.each(workflows)('$file', ({ json }) => {
 		const hooks = working.filter((n) => n.type === 'n8n-nodes-base.webhook');
 		for (const hook of hooks) {
 			expect(hook.webhookId).toMatch(/^[0-9a-f-]{36}$/);
-			if (!SELF_CHECKED_PATHS.includes(hook.parameters.path)) expect(hook.parameters.authentication).toBe('headerAuth');
+			if (![...SELF_CHECKED_PATHS, ...TOKEN_GUARDED_PATHS].includes(hook.parameters.path)) expect(hook.parameters.authentication).toBe('headerAuth');
 		}
 	});
 });
