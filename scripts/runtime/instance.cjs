@@ -208,13 +208,15 @@ class N8nInstance {
 			[CREDENTIALS.gemini, gemini, 'https://generativelanguage.googleapis.com'],
 			[CREDENTIALS.tts, tts, 'https://texttospeech.googleapis.com'],
 		]) {
-			if (!given?.apiKey) continue;
+			// Imported even without a key: nodes that require the credential (Content Adapter, Text
+			// to Speech) keep their workflows publishable, and then say that the key is missing; the
+			// Mission Generator and Issue Triage fall back to templates and rules and say why.
 			list.push({
 				...credential,
 				data: {
-					apiKey: given.apiKey,
-					host: given.host || defaultHost,
-					requestsPerMinute: Number(given.requestsPerMinute ?? 0),
+					apiKey: given?.apiKey || '',
+					host: given?.host || defaultHost,
+					requestsPerMinute: Number(given?.requestsPerMinute ?? 0),
 				},
 			});
 		}

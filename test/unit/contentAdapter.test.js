@@ -275,3 +275,19 @@ describe('model output is checked and unusable answers retried', () => {
 		await expect(run(adapt({ targetLanguages: 'de-DE' }), { options: { maxAttempts: 1 } })).rejects.toThrow(/German/);
 	});
 });
+
+describe('a credential without an API key (as npm start imports it when no key is set)', () => {
+	test('each item says the key is missing, and nothing is sent', async () => {
+		fake.reset();
+		const { output } = await executeNode(ContentAdapter, {
+			parameters: script('Sem chave'),
+			items: [{}, {}],
+			credentials: { geminiApi: { apiKey: '  ', host: fake.url } },
+			continueOnFail: true,
+		});
+		const errors = output.flat().filter((item) => item.json.error);
+		expect(errors).toHaveLength(2);
+		for (const item of errors) expect(item.json.error.message).toBe('The Gemini credential has no API key');
+		expect(fake.stats().byRoute.generateContent || 0).toBe(0);
+	});
+});

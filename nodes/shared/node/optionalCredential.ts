@@ -18,7 +18,7 @@ export async function optionalGeminiCredential(
 	if (!selected || (!selected.id && !selected.name)) {
 		return { reason: `No Gemini credential is set, ${withoutIt}` };
 	}
-	const loaded = await resolveCredential(ctx, 'geminiApi', itemIndex).then(
+	const loaded = await resolveCredential(ctx, 'geminiApi', itemIndex, { allowEmptyKey: true }).then(
 		(credential) => ({ credential }),
 		(error: unknown) => ({ error }),
 	);

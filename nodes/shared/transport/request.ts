@@ -111,10 +111,15 @@ function trimSlash(url: string): string {
 	return url.replace(/\/+$/, '');
 }
 
+/**
+ * The credential's host, key and rate limit. A credential without an API key is refused with a
+ * message that says so, unless `allowEmptyKey` (nodes that work without AI check it themselves).
+ */
 export async function resolveCredential(
 	ctx: RequestContext,
 	credentialType: GoogleCredentialType,
 	itemIndex?: number,
+	{ allowEmptyKey = false }: { allowEmptyKey?: boolean } = {},
 ): Promise<ResolvedCredential> {
 	// n8n throws a plain Error for a credential that is missing, deleted or not shared: that is
 	// the user's setting to fix, never an internal error.
@@ -131,7 +136,13 @@ export async function resolveCredential(
 		});
 	}
 	const data = loaded.value;
-	const apiKey = typeof data.apiKey === 'string' ? data.apiKey : '';
+	const apiKey = typeof data.apiKey === 'string' ? data.apiKey.trim() : '';
+	if (apiKey === '' && !allowEmptyKey) {
+		throw new NodeOperationError(ctx.getNode(), `The ${SERVICE_NAMES[credentialType]} credential has no API key`, {
+			itemIndex,
+			description: 'Open the credential selected in this node and paste your API key (see the README, section Credentials).',
+		});
+	}
 	const host = trimSlash(
 		typeof data.host === 'string' && data.host.trim() !== ''
 			? data.host.trim()
