@@ -105,6 +105,14 @@ export const missionGeneratorProperties: INodeProperties[] = [
 					'Ask Gemini for this much more than is missing, so rejected duplicates rarely need another round. Surplus missions are discarded.',
 			},
 			{
+				displayName: 'Hedge Slow Calls',
+				name: 'hedgeSlowCalls',
+				type: 'boolean',
+				default: true,
+				description:
+					'Whether to send one backup request when a Gemini call runs far past its usual time, and use whichever answers first (at most about 5% extra calls)',
+			},
+			{
 				displayName: 'Item Deadline (Seconds)',
 				name: 'itemDeadlineSeconds',
 				type: 'number',

@@ -19,6 +19,8 @@ export interface ItemParameters {
 	maxAttempts: number;
 	callTimeoutMs: number;
 	itemDeadlineMs: number;
+	/** Option "Hedge Slow Calls": a backup request for a call running far past its usual time. */
+	hedge: boolean;
 }
 
 export interface ExecutionParameters {
@@ -167,6 +169,7 @@ export function readItemParameters(ctx: IExecuteFunctions, itemIndex: number): I
 		callTimeoutMs: numberOption(options, 'callTimeoutSeconds') * MS_PER_SECOND,
 		itemDeadlineMs:
 			numberOption(options, 'itemDeadlineSeconds') * MS_PER_SECOND,
+		hedge: options.hedgeSlowCalls !== false,
 	};
 }
 

@@ -93,6 +93,7 @@ async function generateForItem(
 					callTimeoutMs: parameters.callTimeoutMs,
 					deadlineAt: Date.now() + parameters.itemDeadlineMs,
 					retryInvalidOutput: true,
+					hedge: parameters.hedge,
 				},
 			}
 		: undefined;

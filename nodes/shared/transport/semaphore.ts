@@ -20,7 +20,20 @@ export class Semaphore {
 		}
 	}
 
-	private async acquire(signal?: AbortSignal): Promise<void> {
+	/**
+	 * Like run, but waits at the front of the queue: for the backup of a call that already had its
+	 * turn (a hedge), which is worth nothing if it waits behind calls that have not started.
+	 */
+	async runNext<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+		await this.acquire(signal, true);
+		try {
+			return await task();
+		} finally {
+			this.release();
+		}
+	}
+
+	private async acquire(signal?: AbortSignal, first = false): Promise<void> {
 		if (signal?.aborted) throw new CancelledError('The execution was stopped');
 		if (this.active < Math.max(1, this.limit)) {
 			this.active++;
@@ -40,7 +53,8 @@ export class Semaphore {
 				reject(new CancelledError('The execution was stopped'));
 			};
 			signal?.addEventListener('abort', onAbort, { once: true });
-			this.waiters.push(waiter);
+			if (first) this.waiters.unshift(waiter);
+			else this.waiters.push(waiter);
 		});
 	}
 
