@@ -153,15 +153,20 @@ export async function raceWithHedge<T>(race: HedgeRace<T>): Promise<{ value: T; 
 		let backupState: 'idle' | 'admitting' | 'running' | 'settled' = 'idle';
 		let firstError: { error: unknown } | undefined;
 
+		// Requests on the wire; the race ends only once all have settled, so the caller's call slot
+		// is never handed on while an aborted loser is still winding down.
+		const sent: Array<Promise<unknown>> = [];
 		const end = (finish: () => void): void => {
 			if (done) return;
 			done = true;
 			const lost = new RaceLostError('the other request answered first');
 			for (const stop of stops) stop.abort(lost);
 			timer.abort(lost);
-			first.dispose();
-			backup.dispose();
-			finish();
+			void Promise.allSettled(sent).then(() => {
+				first.dispose();
+				backup.dispose();
+				finish();
+			});
 		};
 		const succeeded = (value: T, byBackup: boolean): void => {
 			end(() => resolve({ value, backupWon: byBackup }));
@@ -181,7 +186,9 @@ export async function raceWithHedge<T>(race: HedgeRace<T>): Promise<{ value: T; 
 				if (done) throw new RaceLostError('answered before the backup could be sent');
 				backupState = 'running';
 				race.onBackupSent?.();
-				return await race.send(backup.signal);
+				const request = race.send(backup.signal);
+				sent.push(request);
+				return await request;
 			};
 			race.admit(run, backup.signal).then(
 				(value) => succeeded(value, true),
@@ -196,7 +203,9 @@ export async function raceWithHedge<T>(race: HedgeRace<T>): Promise<{ value: T; 
 			);
 		};
 
-		(async () => await race.send(first.signal))().then(
+		const firstRequest = (async () => await race.send(first.signal))();
+		sent.push(firstRequest);
+		firstRequest.then(
 			(value) => succeeded(value, false),
 			(error: unknown) => failed(error, false),
 		);
