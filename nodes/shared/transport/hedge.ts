@@ -136,11 +136,14 @@ export interface HedgeRace<T> {
 
 /**
  * Sends the first request and, if it is still unanswered after `delayMs`, one backup. The first
- * success wins and the other request is aborted. A failure ends the attempt only once the other
- * request has failed too (unless `isFinal`), and the first failure is the one rethrown, so the
- * retry policy sees the server's own answer rather than a later abort. A backup not yet sent when
- * the first request fails is not sent: the attempt fails as it would without hedging and the
- * retry policy decides what happens next.
+ * success wins and the other request is aborted. When the first request fails while the backup
+ * is on the wire, the backup may still answer, so the attempt waits for it. When the backup
+ * fails, the attempt fails with its error and the first request (far past its usual time, most
+ * likely hung) is aborted: waiting for it could cost the whole timeout, while the retry policy
+ * knows what to do with the server's answer (a Retry-After, a 503). `isFinal` failures (a bad
+ * request, a cancellation) end the attempt at once. The first failure is the one rethrown. A
+ * backup not yet sent when the first request fails is not sent: the attempt fails as it would
+ * without hedging and the retry policy decides what happens next.
  */
 export async function raceWithHedge<T>(race: HedgeRace<T>): Promise<{ value: T; backupWon: boolean }> {
 	const stops = [new AbortController(), new AbortController()];
@@ -149,7 +152,6 @@ export async function raceWithHedge<T>(race: HedgeRace<T>): Promise<{ value: T; 
 
 	return await new Promise((resolve, reject) => {
 		let done = false;
-		let firstSettled = false;
 		let backupState: 'idle' | 'admitting' | 'running' | 'settled' = 'idle';
 		let firstError: { error: unknown } | undefined;
 
@@ -174,10 +176,11 @@ export async function raceWithHedge<T>(race: HedgeRace<T>): Promise<{ value: T; 
 		const failed = (error: unknown, byBackup: boolean): void => {
 			firstError ??= { error };
 			if (byBackup) backupState = 'settled';
-			else firstSettled = true;
-			const otherRunning = byBackup ? !firstSettled : backupState === 'running';
 			const { error: rethrown } = firstError;
-			if (race.isFinal(error) || !otherRunning) end(() => reject(rethrown));
+			// Only the backup is worth waiting for: the first request is already far past its usual
+			// time, most likely hung, while the backup's failure is a real answer for the retry policy.
+			const waitForBackup = !byBackup && backupState === 'running';
+			if (race.isFinal(error) || !waitForBackup) end(() => reject(rethrown));
 		};
 
 		const sendBackup = (): void => {

@@ -84,8 +84,9 @@ export function cancelSignalOf(ctx: RequestContext): AbortSignal | undefined {
  * Hedging: once this kind of call has a latency history, an attempt still unanswered after
  * 2 × its p95 gets one backup request (see hedge.ts). The backup takes a call slot (ahead of
  * calls not yet started) and a rate-limit grant like any call, and comes out of a budget of 5%
- * extra calls. Both requests share the attempt's timeout; the attempt fails only when both fail,
- * and then the retry policy runs exactly as without hedging.
+ * extra calls. Both requests share the attempt's timeout. A failing first request waits for the
+ * backup's answer; a failing backup fails the attempt (the first is most likely hung), and the
+ * retry policy then runs exactly as without hedging.
  */
 export async function resilientCall<T>(
 	ctx: RequestContext,
