@@ -171,7 +171,8 @@ async function schedulerWithHangs() {
 
 // ---------------------------------------------------------------- 2. Mission Generator with hangs
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MISSION_MS || 2000);
-const PAIRS = Number(process.env.BENCH_TAIL_PAIRS || 6);
+// Per mission count: a 20-mission run makes only a few calls, so it needs more pairs to meet hangs.
+const PAIRS = { 20: Number(process.env.BENCH_TAIL_PAIRS_20 || 12), 60: Number(process.env.BENCH_TAIL_PAIRS_60 || 6) };
 const HEDGE_OFF_RUNS = Number(process.env.BENCH_HEDGE_OFF_RUNS || 2);
 const TIER = 'BEGINNER';
 const LOCALE = 'pt-BR';
@@ -219,17 +220,20 @@ async function missionsWithHangs() {
 	const hung = { ...BASE_FAULTS, rateHang: HANG_RATE };
 	try {
 		await runMissions(fake, 60, 0, BASE_FAULTS);
-		console.log(`\nMission Generator with ${percent(HANG_RATE)} hung calls vs the same runs without (fake latency ${LATENCY_MS} ms ±20%, 20% 429 + 5% 503 + 5% malformed in both, ${UNUSED_TEMPLATES} templates unused, ${PAIRS} pairs run alternately; hedging off: ${HEDGE_OFF_RUNS} runs)\n`);
+		console.log(`\nMission Generator with ${percent(HANG_RATE)} hung calls vs the same runs without (fake latency ${LATENCY_MS} ms ±20%, 20% 429 + 5% 503 + 5% malformed in both, ${UNUSED_TEMPLATES} templates unused, ${PAIRS[20]}/${PAIRS[60]} pairs run alternately; hedging off: ${HEDGE_OFF_RUNS} of the hung runs that met a hang, run again)\n`);
 		header(['missions', 'run', 'delivered (worst)', 'wall median (s)', 'wall mean [max] (s)', 'mean ÷ hang-free', `median ÷ hang-free`, 'AI calls (sum)', 'extra calls', 'backups ÷ calls', 'hedges / wins', `runs with a call waiting out ${DEFAULT_CALL_TIMEOUT_MS / 1000} s`, 'items lost']);
 		for (const count of [20, 60]) {
 			const free = [];
 			const withHangs = [];
-			for (let pair = 1; pair <= PAIRS; pair++) {
+			for (let pair = 1; pair <= PAIRS[count]; pair++) {
 				free.push(await runMissions(fake, count, pair, BASE_FAULTS));
-				withHangs.push(await runMissions(fake, count, pair, hung));
+				withHangs.push({ pair, ...(await runMissions(fake, count, pair, hung)) });
 			}
+			// Hedging off, for reference: the hung runs that met a hang (sent a backup), run again.
+			const met = withHangs.filter((r) => r.hedges > 0).map((r) => r.pair);
+			const offPairs = [...met, ...withHangs.map((r) => r.pair)].slice(0, HEDGE_OFF_RUNS);
 			const off = [];
-			for (let run = 1; run <= HEDGE_OFF_RUNS; run++) off.push(await runMissions(fake, count, run, hung, { hedgeSlowCalls: false }));
+			for (const pair of offPairs) off.push(await runMissions(fake, count, pair, hung, { hedgeSlowCalls: false }));
 			const freeMean = mean(free.map((r) => r.wall));
 			const freeMedian = median(free.map((r) => r.wall));
 			const freeCalls = sum(free.map((r) => r.calls));

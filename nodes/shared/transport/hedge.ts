@@ -23,14 +23,18 @@ export interface HedgePolicy {
 	budgetWindowCalls: number;
 }
 
-/** 2 × p95 after 10 calls, at least 1 s; at most 5 backups per 100 calls (5% extra load). */
+/**
+ * 2 × p95 after 10 calls, at least 1 s; at most 10 backups per 200 calls (5% extra load). The
+ * window is 200 rather than 100 calls so a short run of bad luck (a hang, then a hung backup)
+ * does not exhaust the budget for the next hang.
+ */
 export const DEFAULT_HEDGE_POLICY: HedgePolicy = {
 	percentile: 0.95,
 	multiplier: 2,
 	minDelayMs: 1000,
 	minSamples: 10,
-	budgetHedges: 5,
-	budgetWindowCalls: 100,
+	budgetHedges: 10,
+	budgetWindowCalls: 200,
 };
 
 /** Budgets unused this long are dropped along with the latency history they go with. */
@@ -57,7 +61,7 @@ export function hedgeDelayMs(
  * The hedge budget of one kind of call (same key as its latency history, so a slow model cannot
  * spend another's): at most `hedges` backups in any `windowCalls` consecutive calls. Each kind
  * stays within 5% by default, so the process as a whole does too; a new kind may use its first
- * five right after its cold start, a bounded burst rather than a percentage of nothing.
+ * ten right after its cold start, a bounded burst rather than a percentage of nothing.
  */
 export class HedgeBudget {
 	private calls = 0;

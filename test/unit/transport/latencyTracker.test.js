@@ -99,7 +99,7 @@ describe('hedgeDelayMs', () => {
 });
 
 describe('HedgeBudget', () => {
-	test('at most 5 backups in any 100 consecutive calls by default', () => {
+	test('at most 10 backups in any 200 consecutive calls (5%) by default', () => {
 		const budget = new HedgeBudget(DEFAULT_HEDGE_POLICY.budgetHedges, DEFAULT_HEDGE_POLICY.budgetWindowCalls);
 		let granted = 0;
 		const grantedAt = [];
@@ -112,7 +112,7 @@ describe('HedgeBudget', () => {
 			}
 		}
 		expect(granted).toBe(50);
-		for (let i = 5; i < grantedAt.length; i++) expect(grantedAt[i] - grantedAt[i - 5]).toBeGreaterThanOrEqual(100);
+		for (let i = 10; i < grantedAt.length; i++) expect(grantedAt[i] - grantedAt[i - 10]).toBeGreaterThanOrEqual(200);
 	});
 
 	test('a refunded backup (never sent) does not count', () => {
