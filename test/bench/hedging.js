@@ -189,7 +189,9 @@ function missionItem(count, seed) {
 
 async function runMissions(fake, count, seed, faults, options = {}) {
 	fake.reset();
-	fake.configure({ faults });
+	// A fake seed per pair: with every built-in title already known, pairs would otherwise send
+	// identical prompts and meet identical faults, one draw repeated instead of independent pairs.
+	fake.configure({ faults, seed: 1000 + seed });
 	const item = missionItem(count, seed);
 	// The node draws templates and jitter from Math.random: seeding it per pair makes the twins
 	// start alike (completion order still varies with timing, so later prompts may differ).
