@@ -1,5 +1,3 @@
-import { sleep } from 'n8n-workflow';
-
 import { TtlCache } from '../cache/ttlCache';
 import { linkedAbortSignal } from './deadline';
 import type { LatencyWindow } from './latencyTracker';
@@ -152,7 +150,9 @@ export interface HedgeRace<T> {
 export async function raceWithHedge<T>(race: HedgeRace<T>): Promise<{ value: T; backupWon: boolean }> {
 	const stops = [new AbortController(), new AbortController()];
 	const [first, backup] = stops.map((stop) => linkedAbortSignal(race.signal, stop.signal));
-	const timer = new AbortController();
+	// A timeout signal, not sleep(): the backup is due at a moment, nothing waits for it, and a test
+	// that mocks sleep to skip backoff must not make every call hedge at once.
+	const backupDue = AbortSignal.timeout(Math.max(1, race.delayMs));
 
 	return await new Promise((resolve, reject) => {
 		let done = false;
@@ -167,7 +167,7 @@ export async function raceWithHedge<T>(race: HedgeRace<T>): Promise<{ value: T; 
 			done = true;
 			const lost = new RaceLostError('the other request answered first');
 			for (const stop of stops) stop.abort(lost);
-			timer.abort(lost);
+			backupDue.removeEventListener('abort', onDue);
 			void Promise.allSettled(sent).then(() => {
 				first.dispose();
 				backup.dispose();
@@ -217,17 +217,15 @@ export async function raceWithHedge<T>(race: HedgeRace<T>): Promise<{ value: T; 
 			(error: unknown) => failed(error, false),
 		);
 
-		sleep(race.delayMs, timer.signal).then(
-			() => {
-				if (done) return;
-				// Safe to duplicate: every call hedged here is a stateless generation or synthesis, so
-				// a second copy changes nothing on the server; a caller whose call has side effects
-				// must turn hedging off (ResilienceSettings.hedge = false).
-				const decision = race.due();
-				if (decision instanceof Error) end(() => reject(decision));
-				else if (decision === 'send') sendBackup();
-			},
-			() => undefined,
-		);
+		function onDue(): void {
+			if (done) return;
+			// Safe to duplicate: every call hedged here is a stateless generation or synthesis, so a
+			// second copy changes nothing on the server; a caller whose call has side effects must
+			// turn hedging off (ResilienceSettings.hedge = false).
+			const decision = race.due();
+			if (decision instanceof Error) end(() => reject(decision));
+			else if (decision === 'send') sendBackup();
+		}
+		backupDue.addEventListener('abort', onDue, { once: true });
 	});
 }
