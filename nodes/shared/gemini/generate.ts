@@ -153,7 +153,10 @@ export async function generateStructured<T>(
 	settings: ResilienceSettings,
 	accounting: CallAccounting,
 ): Promise<T> {
-	return await resilientCall(ctx, credential, settings, accounting, async (timeoutMs, signal) => {
+	// Latency history and the hedge budget are kept per model and kind of call.
+	const operation = `${modelPath(request.model)}:generateContent${request.responseSchema ? ' json' : ''}`;
+	const perCall = { ...settings, operation: settings.operation ? `${operation} ${settings.operation}` : operation };
+	return await resilientCall(ctx, credential, perCall, accounting, async (timeoutMs, signal) => {
 		const { text } = await generateOnce(ctx, credential, request, accounting, timeoutMs, signal);
 		const parsed = extractJson(text);
 		if (parsed === undefined) throw new InvalidOutputError('the answer was not valid JSON');

@@ -2,6 +2,9 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
 import { callTimeoutMs, linkedAbortSignal } from './deadline';
+import { DEFAULT_HEDGE_POLICY, hedgeBudgetFor, hedgeDelayMs, lostRace, raceWithHedge } from './hedge';
+import type { HedgePolicy } from './hedge';
+import { latencyKey, latencyWindowFor } from './latencyTracker';
 import { credentialKey, getSharedRateLimiter } from './rateLimiter';
 import { classifyFailure } from './request';
 import type { RequestContext, ResolvedCredential } from './request';
@@ -27,6 +30,13 @@ export interface ResilienceSettings {
 	 * the node option "Hedge Slow Calls"). Needs latency history, so a cold start never hedges.
 	 */
 	hedge?: boolean;
+	/**
+	 * What is called (e.g. the model path and method), so latency history and the hedge budget
+	 * are kept per credential, model and operation. Calls without it share one per credential.
+	 */
+	operation?: string;
+	/** Overrides of DEFAULT_HEDGE_POLICY (tests and benchmarks). */
+	hedgePolicy?: Partial<HedgePolicy>;
 }
 
 /** The call was dropped before sending because its answer was no longer needed. Not a failure. */
@@ -73,6 +83,13 @@ export function cancelSignalOf(ctx: RequestContext): AbortSignal | undefined {
  * executions in this n8n process), a per-attempt timeout that never outlives the item deadline,
  * bounded retries with backoff that honours the server's requested delay, and the execution's
  * cancel signal, which ends waits and in-flight requests at once.
+ *
+ * Hedging: once this kind of call has a latency history, an attempt still unanswered after
+ * 2 × its p95 gets one backup request (see hedge.ts). The backup takes a call slot (ahead of
+ * calls not yet started) and a rate-limit grant like any call, and comes out of a budget of 5%
+ * extra calls. Both requests share the attempt's timeout. A failing first request waits for the
+ * backup's answer; a failing backup fails the attempt (the first is most likely hung), and the
+ * retry policy then runs exactly as without hedging.
  */
 export async function resilientCall<T>(
 	ctx: RequestContext,
@@ -86,6 +103,59 @@ export async function resilientCall<T>(
 		credential.requestsPerMinute > 0
 			? getSharedRateLimiter(credentialKey(credential.identity), credential.requestsPerMinute)
 			: undefined;
+	const policy: HedgePolicy = { ...DEFAULT_HEDGE_POLICY, ...settings.hedgePolicy };
+	const historyKey = latencyKey(credential.identity, settings.operation ?? '');
+	const latencies = latencyWindowFor(historyKey);
+	const budget = hedgeBudgetFor(historyKey, policy);
+	const isFinal = (error: unknown): boolean => !classifyFailure(error, settings.retryInvalidOutput).retry;
+
+	/** One request on the wire: counted, and timed unless it was aborted for losing a race. */
+	const request = async (timeoutMs: number, signal: AbortSignal): Promise<T> => {
+		const startedAt = Date.now();
+		accounting.calls++;
+		let succeeded = false;
+		try {
+			const value = await attemptFn(timeoutMs, signal);
+			succeeded = true;
+			latencies.record(Date.now() - startedAt);
+			return value;
+		} finally {
+			if (succeeded || !lostRace(signal)) accounting.latenciesMs.push(Date.now() - startedAt);
+			if (!succeeded && !lostRace(signal)) accounting.failedCalls++;
+		}
+	};
+
+	const hedged = async (timeoutMs: number, delayMs: number, signal: AbortSignal): Promise<T> => {
+		const endsAt = Date.now() + timeoutMs;
+		let ticket: number | undefined;
+		const { value, backupWon } = await raceWithHedge<T>({
+			delayMs,
+			signal,
+			send: async (requestSignal) => await request(Math.max(1, endsAt - Date.now()), requestSignal),
+			due: () => {
+				// An answer nobody waits for any more is dropped, not hedged.
+				if (settings.stillWanted && !settings.stillWanted()) return new CallNotNeededError('no longer needed');
+				ticket = budget.tryTake();
+				return ticket === undefined ? 'skip' : 'send';
+			},
+			admit: async (run, admitSignal) => {
+				const send = async (): Promise<T> => {
+					await limiter?.acquire(admitSignal, endsAt);
+					return await run();
+				};
+				return settings.slots ? await settings.slots.runNext(send, admitSignal) : await send();
+			},
+			isFinal,
+			onBackupSent: () => {
+				accounting.hedges++;
+			},
+			onBackupUnsent: () => {
+				if (ticket !== undefined) budget.refund(ticket);
+			},
+		});
+		if (backupWon) accounting.hedgeWins++;
+		return value;
+	};
 
 	const attempt = async (): Promise<T> => {
 		if (settings.stillWanted) {
@@ -96,17 +166,14 @@ export async function resilientCall<T>(
 		}
 		await limiter?.acquire(cancelSignal, settings.deadlineAt);
 		const timeoutMs = callTimeoutMs(settings.callTimeoutMs, settings.deadlineAt);
+		budget.noteCall();
+		const delayMs = settings.hedge === false ? undefined : hedgeDelayMs(latencies, timeoutMs, policy);
 		const linked = linkedAbortSignal(cancelSignal, AbortSignal.timeout(Math.max(1, timeoutMs)));
-		const startedAt = Date.now();
-		accounting.calls++;
-		let succeeded = false;
 		try {
-			const value = await attemptFn(timeoutMs, linked.signal);
-			succeeded = true;
-			return value;
+			return delayMs === undefined
+				? await request(timeoutMs, linked.signal)
+				: await hedged(timeoutMs, delayMs, linked.signal);
 		} finally {
-			if (!succeeded) accounting.failedCalls++;
-			accounting.latenciesMs.push(Date.now() - startedAt);
 			linked.dispose();
 		}
 	};
