@@ -7,6 +7,12 @@ const BENCHES = [
 	'missions.js', // Mission Generator vs the seed's baseline, faults, 100 concurrent requests
 	'scheduler.js', // pool, rate limiter and retry vs the theoretical best makespan
 	'hedging.js', // hung calls: hedged requests vs the same runs without hangs (issue #13)
+	'adaptation.js', // Content Adapter: 10 titles × 3 variations × 3 languages vs the bound and the seed's pipeline (#8)
+	'tts.js', // Text to Speech: 90 + 10 texts under a cap of 3 vs the bound and sequential (#9)
+	'webhook-soak.js', // real n8n: 1,000 jobs at 20 concurrent, 202 latency vs n8n's floor webhook (#16)
+	'triage.js', // real n8n: time to first response vs polling; 500 issues with duplicates and 429s (#11)
+	'scripts-batch.js', // real n8n: seed 001's batch end to end vs the bound and the sequential pipeline (#10)
+	'compare.js', // real n8n: ours vs a built-in-only workflow (npm run bench:compare writes docs/benchmarks.md) (#12)
 ];
 
 const root = new URL('..', import.meta.url).pathname;
