@@ -22,5 +22,6 @@ module.exports = {
 	...require('./runtime/package.cjs'),
 	...require('./runtime/http.cjs'),
 	...require('./runtime/instance.cjs'),
+	...require('./runtime/browser.cjs'),
 	isAlive: require('./runtime/process.cjs').isAlive,
 };

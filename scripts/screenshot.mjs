@@ -11,19 +11,7 @@ import { chromium } from 'playwright-core';
 
 import runtime from './n8n-runtime.cjs';
 
-const CHROMIUM = '/usr/bin/chromium';
-// Without the networking flags Chromium keeps trying to reach Google's services from a machine
-// that has no network, and each refused connection costs time.
-const CHROMIUM_ARGS = [
-	'--headless',
-	'--no-sandbox',
-	'--disable-gpu',
-	'--disable-quic',
-	'--no-first-run',
-	'--disable-background-networking',
-	'--disable-component-update',
-	'--disable-sync',
-];
+const { CHROMIUM, CHROMIUM_ARGS } = runtime;
 const VIEWPORT = { width: 1920, height: 1080 };
 const RENDER_TIMEOUT_MS = 60_000;
 const SETTLE_MS = 1_500;

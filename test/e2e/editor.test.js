@@ -13,17 +13,7 @@ const { chromium } = require('playwright-core');
 
 const { runtime, startN8n, stopN8n, printLogsOnFailure } = require('../support/n8n');
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-	'--headless',
-	'--no-sandbox',
-	'--disable-gpu',
-	'--disable-quic',
-	'--no-first-run',
-	'--disable-background-networking',
-	'--disable-component-update',
-	'--disable-sync',
-];
+const { CHROMIUM, CHROMIUM_ARGS } = runtime;
 const VIEWPORT = { width: 1440, height: 900 };
 const UI_TIMEOUT_MS = 60_000;
 const SCREENSHOT = path.join(runtime.REPO_ROOT, 'docs', 'node-search.png');

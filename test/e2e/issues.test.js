@@ -345,8 +345,7 @@ const SCREENSHOT = process.env.ISSUES_DASHBOARD_SCREENSHOT;
 (SCREENSHOT ? test : test.skip)(
 	'dashboard screenshot in a real browser',
 	logged(async () => {
-		const { chromium } = require('playwright-core');
-		const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+		const browser = await runtime.launchChromium();
 		try {
 			const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
 			await page.goto(hook(`issues/dashboard?secret=${encodeURIComponent(n8n.webhookSecret)}`));

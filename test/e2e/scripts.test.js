@@ -119,8 +119,7 @@ function unpack(zip) {
 }
 
 async function screenshot(pageUrl, output) {
-	const { chromium } = require('playwright-core');
-	const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+	const browser = await runtime.launchChromium();
 	try {
 		const page = await browser.newPage({ viewport: { width: 1000, height: 900 } });
 		await page.goto(pageUrl, { waitUntil: 'load' });
