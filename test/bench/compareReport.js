@@ -242,9 +242,9 @@ function writeReport({ machine, settings, conditions, results, scheduler, totalS
 		lines.push(`The scheduler benchmark gave no table this time (${scheduler.note || 'no output'}).`, '');
 	}
 
-	lines.push('## Content Adapter against an HTTP Request loop', '', '_Slot: the Content Adapter node is being built; its comparison (Write Script / Generate Variations / Adapt to Languages against a Loop Over Items + HTTP Request workflow) goes here, produced by the same command._', '');
-	lines.push('## Text to Speech against an HTTP Request loop', '', '_Slot: the Text to Speech node is being built; its comparison (long text split at sentence boundaries against one HTTP Request per text) goes here, produced by the same command._', '');
-	lines.push('## Issue Triage against Text Classifier + HTTP Request', '', "_Slot: the Issue Triage node is being built; its comparison against n8n's Text Classifier node with an HTTP Request goes here, produced by the same command._", '');
+	lines.push('## Content Adapter against an HTTP Request loop', '', '_Not yet compared against a built-in workflow here (slot: a Loop Over Items + HTTP Request workflow doing Write Script / Generate Variations / Adapt to Languages). Its own benchmark, against the bound and the seed\'s sequential pipeline in one run: `npm run bench -- adaptation` (numbers in the README, section Content Adapter)._', '');
+	lines.push('## Text to Speech against an HTTP Request loop', '', '_Not yet compared against a built-in workflow here (slot: one HTTP Request per text, which fails above 5,000 bytes). Its own benchmark, against the bound and sequential synthesis in one run: `npm run bench -- tts` (numbers in the README, section Text to Speech)._', '');
+	lines.push('## Issue Triage against Text Classifier + HTTP Request', '', "_Not yet compared against n8n's Text Classifier + HTTP Request here (slot). Its own benchmark in real n8n, time to first response against the seed's polling and 500 issues with duplicates and 429s: `npm run bench -- triage` (numbers in the README, section Issue Triage)._", '');
 
 	lines.push('## Every run', '', '<details><summary>All recorded runs</summary>', '');
 	lines.push('| Condition | Workflow | Run | Time (s) | Node (s) | Delivered | Near-duplicates | Calls | Node ÷ slowest call |', '| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
