@@ -58,7 +58,8 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Creates the built-in workflow's Header Auth credential (once) and the workflow, published.
- * `thinkingOff` sends `thinkingConfig: {thinkingBudget: 0}` too, on its own webhook path.
+ * `thinkingOff` also sends the least thinking the model accepts (the catalog's lowThinkingConfig,
+ * as the Mission Generator does: a budget of 0 on 2.5, the lowest level on 3.x), on its own path.
  */
 async function installBuiltIn(instance, runtime, fakeUrl, model, { thinkingOff = false } = {}) {
 	const rest = instance.rest;
@@ -75,7 +76,11 @@ async function installBuiltIn(instance, runtime, fakeUrl, model, { thinkingOff =
 		.replace(/__MODEL__/g, model)
 		.replace(/__CREDENTIAL_ID__/g, installBuiltIn.credential.id);
 	const hookPath = thinkingOff ? `${BUILTIN_PATH}-thinking-off` : BUILTIN_PATH;
-	if (thinkingOff) text = text.replace(/generationConfig: \{ /, 'generationConfig: { thinkingConfig: { thinkingBudget: 0 }, ');
+	if (thinkingOff) {
+		const { lowThinkingConfig } = require('../../dist/nodes/shared/gemini/catalog');
+		const thinking = JSON.stringify(lowThinkingConfig(model) || {}).replace(/"(\w+)":/g, '$1: ').replace(/"/g, "'");
+		text = text.replace(/generationConfig: \{ /, `generationConfig: { thinkingConfig: ${thinking}, `);
+	}
 	const workflow = JSON.parse(text);
 	const webhook = workflow.nodes.find((n) => n.type === 'n8n-nodes-base.webhook');
 	webhook.parameters.path = hookPath;

@@ -131,7 +131,7 @@ async function main() {
 		const bound = Math.max(capBound, rpmBound);
 		const delivered = many.missions.length;
 		const lost = ITEMS - many.reports.length;
-		console.log(`\n${ITEMS} concurrent requests of ${COUNT} missions in one execution (latency ${LATENCY_C} ms ±20%, Parallel AI Calls ${CAP}, ${RPM} requests/min)\n`);
+		console.log(`\n${ITEMS} concurrent requests of ${COUNT} missions in one execution (latency ${LATENCY_C} ms ±20%, Parallel Calls ${CAP}, ${RPM} requests/min)\n`);
 		row(['missions delivered', 'AI calls', 'max in flight', 'wall (s)', 'bound (s) = max(⌈calls/cap⌉·latency, RPM floor)', 'wall ÷ bound', 'items lost']);
 		row(['---', '---', '---', '---', '---', '---', '---']);
 		row([`${delivered}/${ITEMS * COUNT}`, calls, fake.stats().maxConcurrencySeen, (many.wallMs / 1000).toFixed(2), (bound / 1000).toFixed(2), (many.wallMs / bound).toFixed(2), lost]);

@@ -61,7 +61,7 @@ export const MAX_AUTO_BATCH = 10;
 const FALLBACK_CALL_CAP = 4;
 
 export interface BatchLimits {
-	/** Calls that may run at once (Parallel AI Calls). */
+	/** Calls that may run at once (Parallel Calls). */
 	callCap: number;
 	/** Most missions per call the output-token budget allows. */
 	maxBatch: number;
