@@ -95,7 +95,7 @@ function printSummary(instance, credentials, timings) {
 	say('');
 	say('Webhooks');
 	for (const hook of instance.webhooks()) {
-		say(`  ${hook.method.padEnd(5)} ${hook.url}${hook.authenticated ? `   (header ${runtime.WEBHOOK_SECRET_HEADER})` : '   (called by n8n itself)'}`);
+		say(`  ${hook.method.padEnd(5)} ${hook.url}${hook.authenticated ? `   (header ${runtime.WEBHOOK_SECRET_HEADER})` : '   (checks its own token or secret: links from other answers)'}`);
 	}
 	say('');
 	say(
