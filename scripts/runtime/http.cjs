@@ -7,7 +7,8 @@ const HTTP_TIMEOUT_MS = 30_000;
 
 function request(url, { method = 'GET', headers = {}, body, timeoutMs = HTTP_TIMEOUT_MS } = {}) {
 	return new Promise((resolve, reject) => {
-		const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
+		// A string or Buffer is sent as is (e.g. bytes no JSON serialiser would produce), anything else as JSON.
+		const payload = body === undefined ? undefined : typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body);
 		const req = http.request(
 			url,
 			{

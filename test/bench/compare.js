@@ -16,6 +16,8 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
+const { NO_FAULTS } = require('../support/fakeGoogle');
+
 const ROOT = path.join(__dirname, '..', '..');
 const RUNS = Number(process.env.BENCH_RUNS || 5);
 const COUNT = Number(process.env.BENCH_COUNT || 20);
@@ -29,7 +31,6 @@ const REQUEST_TIMEOUT_MS = 300_000;
 const POLL_MS = 100;
 const QUOTA_RPM = 30;
 const RESULTS_FILE = path.join(os.tmpdir(), 'gemini-ops-bench-compare.json');
-const NO_FAULTS = { rate429: 0, rate500: 0, rate503: 0, rateHang: 0, rateMalformed: 0, rateSchemaViolation: 0, rateEmptyCandidates: 0 };
 
 /** Each condition: how the fake misbehaves, and how many back-to-back requests make one run. */
 const CONDITIONS = [

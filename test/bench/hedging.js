@@ -63,7 +63,7 @@ const N = Number(process.env.BENCH_CALLS || 200);
 const C = Number(process.env.BENCH_CONCURRENCY || 10);
 const L = Number(process.env.BENCH_LATENCY_MS || 200);
 const SEED = Number(process.env.BENCH_SEED || 1);
-// BENCH_MODEL: a branch whose fake predates the catalog's default model can name another.
+// BENCH_MODEL names another model than the catalog default.
 const MODEL_PATH = `/v1beta/models/${process.env.BENCH_MODEL || DEFAULT_TEXT_MODEL}:generateContent`;
 
 function benchContext(fake) {

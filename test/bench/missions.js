@@ -4,7 +4,7 @@
 // after `npm run build`. Prints a table; nothing here is a pass/fail test.
 process.env.GEMINI_OPS_FROM_DIST = '1';
 
-const { startFakeGoogle } = require('../support/fakeGoogle');
+const { startFakeGoogle, NO_FAULTS } = require('../support/fakeGoogle');
 const { executeNode } = require('../support/executeNode');
 const { MissionGenerator } = require('../../dist/nodes/MissionGenerator/MissionGenerator.node');
 const { BUILT_IN_TEMPLATES } = require('../../dist/nodes/MissionGenerator/templates');
@@ -15,7 +15,6 @@ const { resolveCredential } = require('../../dist/nodes/shared/transport/request
 const { newAccounting } = require('../../dist/nodes/shared/transport/resilientCall');
 
 const API_KEY = 'bench-key';
-const NO_FAULTS = { rate429: 0, rate500: 0, rate503: 0, rateHang: 0, rateMalformed: 0, rateSchemaViolation: 0, rateEmptyCandidates: 0 };
 const REPEATS = Number(process.env.BENCH_REPEATS || 5);
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS || 2000);
 const COUNT = 20;

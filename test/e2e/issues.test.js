@@ -2,11 +2,8 @@
 // The shipped issue workflows in a real n8n 2.41.1 with the packed package installed, driven
 // only through their webhooks: the local Google fake stands in for Gemini, a fake messaging
 // gateway on loopback records every message and resolve call it receives.
-const http = require('node:http');
 
 const { startFakeGoogle } = require('../support/fakeGoogle');
-const C = require('../support/fakeGoogleContent');
-const { DEFAULT_TEXT_MODEL } = require('../../nodes/shared/gemini/catalog');
 const { startFakeGateway } = require('../support/fakeGateway');
 const { runtime, startN8n, stopN8n, printLogsOnFailure, percentile } = require('../support/n8n');
 
@@ -53,25 +50,16 @@ const issue = (extra = {}) => {
 	return { id: `T-${counter}`, eventId: `evt-${counter}-${Date.now()}`, title: `Logo looks odd ${counter}`, body: 'The logo is blurry on the invoice page', customer: { name: 'Ana Souza', phone: `55119999${String(counter).padStart(5, '0')}` }, channel: 'whatsapp', ...extra };
 };
 
-// The catalog's default text model when the fake knows it, else the fake's own Flash model.
-const textModels = C.MODELS.filter((m) => m.supportedGenerationMethods.includes('generateContent') && !/tts|embedding/.test(m.name));
-const MODEL = textModels.some((m) => m.name === `models/${DEFAULT_TEXT_MODEL}`)
-	? DEFAULT_TEXT_MODEL
-	: textModels.find((m) => /flash$/.test(m.name)).name.replace('models/', '');
 
 /**
  * What an operator does once after importing: fields of the "Settings" node (gateway address,
- * resolve endpoint), and the model when the fake does not know the default one. Through n8n's
+ * resolve endpoint). Through n8n's
  * REST API, then published again.
  */
 async function configureSettings(fileName, values) {
 	const [shipped] = runtime.prepareWorkflows({ files: [`${runtime.WORKFLOWS_DIR}/${fileName}`] });
 	const current = await n8n.rest.call('GET', `/workflows/${shipped.id}`);
 	const nodes = current.nodes.map((node) => {
-		if (node.type === 'n8n-nodes-gemini-ops.issueTriage' && MODEL !== DEFAULT_TEXT_MODEL) {
-			const options = { ...node.parameters.options, model: { __rl: true, mode: 'id', value: MODEL } };
-			return { ...node, parameters: { ...node.parameters, options } };
-		}
 		if (node.name !== 'Settings') return node;
 		const assignments = node.parameters.assignments.assignments.map((a) => (a.name in values ? { ...a, value: values[a.name] } : a));
 		return { ...node, parameters: { ...node.parameters, assignments: { assignments } } };
@@ -94,28 +82,6 @@ async function waitFor(what, probe, timeoutMs = 90_000) {
 		await new Promise((resolve) => setTimeout(resolve, 250));
 	}
 	throw new Error(`timed out waiting for ${what}`);
-}
-
-/** Raw bytes, for bodies no JSON serialiser would produce (invalid UTF-8). */
-function postRaw(p, bytes) {
-	return new Promise((resolve, reject) => {
-		const req = http.request(hook(p), { method: 'POST', headers: { ...secret(), 'content-type': 'application/json', 'content-length': bytes.length } }, (res) => {
-			const chunks = [];
-			res.on('data', (c) => chunks.push(c));
-			res.on('end', () => {
-				const text = Buffer.concat(chunks).toString('utf8');
-				let json;
-				try {
-					json = JSON.parse(text);
-				} catch {
-					json = undefined;
-				}
-				resolve({ status: res.statusCode, text, json });
-			});
-		});
-		req.on('error', reject);
-		req.end(bytes);
-	});
 }
 
 beforeAll(async () => {
@@ -193,7 +159,7 @@ describe('POST /webhook/issues', () => {
 				expect(res.json.message.length).toBeGreaterThan(10);
 			}
 			const invalidUtf8 = Buffer.concat([Buffer.from('{"id":"u1","title":"x","body":"caf'), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from('","customer":{"phone":"5511999"}}')]);
-			const raw = await postRaw('issues', invalidUtf8);
+			const raw = await runtime.request(hook('issues'), { method: 'POST', headers: secret(), body: invalidUtf8 });
 			expect(raw.status).toBe(400);
 			expect(raw.json).toMatchObject({ field: 'body', message: expect.stringContaining('UTF-8') });
 			expect((await dashboardRows()).length).toBe(before);

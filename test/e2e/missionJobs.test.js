@@ -10,30 +10,6 @@ const { runtime, startN8n, stopN8n, printLogsOnFailure, missionClient } = requir
 jest.setTimeout(180_000);
 
 const dist = (file) => require(path.join(runtime.REPO_ROOT, 'dist/nodes/MissionGenerator', file));
-const JOBS_PATH = 'e2e-jobs/missions/generate';
-
-/**
- * The shipped generate workflow with the Model option set to the package's default text model
- * when the fake offers it, else the first text model the fake lists (what a user picks from the
- * list), on its own webhook path.
- */
-async function generateWorkflowWithFakeModel(fakeUrl) {
-	const { DEFAULT_TEXT_MODEL } = require(path.join(runtime.REPO_ROOT, 'dist/nodes/shared/gemini/catalog.js'));
-	const listed = await (await fetch(`${fakeUrl}/v1beta/models?pageSize=1000`, { headers: { 'x-goog-api-key': 'test-key' } })).json();
-	const text = listed.models
-		.filter((m) => m.supportedGenerationMethods.includes('generateContent') && !/tts|embedding|image/.test(m.name))
-		.map((m) => m.name.replace(/^models\//, ''));
-	const model = text.includes(DEFAULT_TEXT_MODEL) ? DEFAULT_TEXT_MODEL : text[0];
-	const [workflow] = runtime.prepareWorkflows({ files: [path.join(runtime.WORKFLOWS_DIR, 'missions-generate.json')] });
-	workflow.id = 'e2eJobsModel0001';
-	workflow.name = `${workflow.name} (e2e: model ${model})`;
-	const webhook = workflow.nodes.find((n) => n.type === 'n8n-nodes-base.webhook');
-	webhook.parameters.path = JOBS_PATH;
-	webhook.webhookId = 'd5b3f9c2-8c5e-4e3a-9c79-2e1f4a6b3c03';
-	const generator = workflow.nodes.find((n) => n.type === 'n8n-nodes-gemini-ops.missionGenerator');
-	generator.parameters.options = { ...(generator.parameters.options || {}), model: { __rl: true, mode: 'list', value: model } };
-	return workflow;
-}
 
 let fake;
 let n8n;
@@ -45,7 +21,6 @@ beforeAll(async () => {
 	runtime.buildPackage();
 	n8n = await startN8n({
 		gemini: { apiKey: 'test-key', host: fake.url, requestsPerMinute: 0 },
-		extraWorkflows: [await generateWorkflowWithFakeModel(fake.url)],
 	});
 	client = missionClient(n8n);
 }, 900_000);
@@ -56,7 +31,7 @@ afterAll(async () => {
 }, 60_000);
 
 async function generated(body) {
-	const accepted = await client.generate(body, { path: JOBS_PATH });
+	const accepted = await client.generate(body);
 	expect(accepted.status).toBe(202);
 	const { final } = await client.waitForJob(accepted.json.jobId, { intervalMs: 100 });
 	expect(final.state).toBe('succeeded');
@@ -107,7 +82,7 @@ test(
 		const refused = { status: 400, body: { error: { code: 400, status: 'INVALID_ARGUMENT', message: 'API key not valid. Please pass a valid API key.' } } };
 		fake.script('generateContent', [refused, refused, refused, refused]);
 		// An unknown tier has no templates, so Gemini is needed for every mission.
-		const job = await client.generate({ tier: 'EXPERT', count: 2, locale: 'en' }, { path: JOBS_PATH });
+		const job = await client.generate({ tier: 'EXPERT', count: 2, locale: 'en' });
 		expect(job.status).toBe(202);
 		const { final } = await client.waitForJob(job.json.jobId, { intervalMs: 100 });
 		const shown = `${final.message}\n${final.result ? JSON.stringify(final.result.report || {}) : ''}`;

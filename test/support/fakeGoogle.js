@@ -65,6 +65,8 @@ function latencyMsFor(opts, rng, payload) {
 	return jittered(opts.ttftMs, opts.tokenJitter, rng) + jittered(outputTokensOf(payload) * (opts.msPerToken || 0), opts.tokenJitter, rng);
 }
 
+/** Every fault rate at zero: `fake.configure({ faults: { ...NO_FAULTS, rate429: 0.2 } })`. */
+const NO_FAULTS = { rate429: 0, rate500: 0, rate503: 0, rateHang: 0, rateMalformed: 0, rateSchemaViolation: 0, rateEmptyCandidates: 0 };
 const DEFAULT_FAULTS = { rate429: 0, retryAfterSeconds: 1, retryInfoDelay: '1s', rate500: 0, rate503: 0, rateHang: 0, rateMalformed: 0, rateSchemaViolation: 0, rateEmptyCandidates: 0 };
 const DEFAULTS = { port: 0, seed: 42, latencyMs: 0, latencyJitter: 0, apiKeys: ['test-key'], rejectStatus: undefined, rpmPerKey: 0, windowMs: 60000, maxConcurrency: 0, concurrencyStatus: 429, duplicateRate: 0, generateJson: undefined, ttsCharsPerSecond: 15, maxRequestsKept: 500, retiredModels: [], ...LATENCY_DEFAULTS };
 const REDACT = new Set(['x-goog-api-key', 'authorization']);
@@ -591,7 +593,7 @@ function startFakeGoogle(userOptions = {}) {
 	});
 }
 
-module.exports = { startFakeGoogle, errorBody, DEFAULT_FAULTS, SHUT_DOWN_MODELS, LATENCY_DEFAULTS, latencyMsFor };
+module.exports = { startFakeGoogle, errorBody, DEFAULT_FAULTS, NO_FAULTS, SHUT_DOWN_MODELS, LATENCY_DEFAULTS, latencyMsFor };
 
 // Convenience re-export; required lazily so that loading the fake never loads @google/genai.
 Object.defineProperty(module.exports, 'captureOfficialRequest', {

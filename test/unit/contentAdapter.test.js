@@ -9,7 +9,7 @@ jest.mock('n8n-workflow', () => {
 
 const { sleep } = require('n8n-workflow');
 const C = require('../support/fakeGoogleContent');
-const { startFakeGoogle } = require('../support/fakeGoogle');
+const { startFakeGoogle, NO_FAULTS } = require('../support/fakeGoogle');
 const { executeNode } = require('../support/executeNode');
 const { ContentAdapter } = require('../../nodes/ContentAdapter/ContentAdapter.node');
 const { clearContentCaches, textHash } = require('../../nodes/ContentAdapter/engine/cache');
@@ -20,9 +20,7 @@ const { checkLanguage } = require('../../nodes/shared/text/languageCheck');
 const { parseLanguageTag } = require('../../nodes/shared/text/languages');
 
 const API_KEY = 'test-key-SECRET-ca-998877';
-const NO_FAULTS = { rate429: 0, rate500: 0, rate503: 0, rateHang: 0, rateMalformed: 0, rateSchemaViolation: 0, rateEmptyCandidates: 0 };
-// The default model when the fake knows it; until then a 2.5 Flash the fake serves.
-const MODEL = C.MODELS.some((m) => m.name === `models/${DEFAULT_TEXT_MODEL}`) ? DEFAULT_TEXT_MODEL : 'gemini-2.5-flash';
+const MODEL = DEFAULT_TEXT_MODEL;
 const MASTER = C.scriptText(C.mulberry32(3), 'pt-BR', 120, { exact: true });
 let fake;
 

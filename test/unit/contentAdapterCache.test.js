@@ -16,7 +16,7 @@ const { clearContentCaches } = require('../../nodes/ContentAdapter/engine/cache'
 const { DEFAULT_TEXT_MODEL } = require('../../nodes/shared/gemini/catalog');
 
 const API_KEY = 'test-key-SECRET-cache-4242';
-const MODEL = C.MODELS.some((m) => m.name === `models/${DEFAULT_TEXT_MODEL}`) ? DEFAULT_TEXT_MODEL : 'gemini-2.5-flash';
+const MODEL = DEFAULT_TEXT_MODEL;
 const SOURCE = C.scriptText(C.mulberry32(5), 'en-US', 80, { exact: true });
 const DAY_MS = 24 * 3600 * 1000;
 let fake;

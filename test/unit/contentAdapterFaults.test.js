@@ -9,7 +9,7 @@ jest.mock('n8n-workflow', () => {
 
 const { sleep, NodeOperationError } = require('n8n-workflow');
 const C = require('../support/fakeGoogleContent');
-const { startFakeGoogle } = require('../support/fakeGoogle');
+const { startFakeGoogle, NO_FAULTS } = require('../support/fakeGoogle');
 const { executeNode } = require('../support/executeNode');
 const { ContentAdapter } = require('../../nodes/ContentAdapter/ContentAdapter.node');
 const { clearContentCaches } = require('../../nodes/ContentAdapter/engine/cache');
@@ -17,8 +17,7 @@ const { MAX_TEXT_CHARS } = require('../../nodes/ContentAdapter/parameters');
 const { DEFAULT_TEXT_MODEL } = require('../../nodes/shared/gemini/catalog');
 
 const API_KEY = 'test-key-SECRET-faults-1357';
-const NO_FAULTS = { rate429: 0, rate500: 0, rate503: 0, rateHang: 0, rateMalformed: 0, rateSchemaViolation: 0, rateEmptyCandidates: 0 };
-const MODEL = C.MODELS.some((m) => m.name === `models/${DEFAULT_TEXT_MODEL}`) ? DEFAULT_TEXT_MODEL : 'gemini-2.5-flash';
+const MODEL = DEFAULT_TEXT_MODEL;
 const SOURCE = C.scriptText(C.mulberry32(11), 'pt-BR', 90, { exact: true });
 let fake;
 

@@ -8,7 +8,7 @@ jest.mock('n8n-workflow', () => {
 });
 
 const { sleep } = require('n8n-workflow');
-const { startFakeGoogle } = require('../support/fakeGoogle');
+const { startFakeGoogle, NO_FAULTS } = require('../support/fakeGoogle');
 const C = require('../support/fakeGoogleContent');
 const { executeNode } = require('../support/executeNode');
 const { IssueTriage } = require('../../nodes/IssueTriage/IssueTriage.node');
@@ -19,12 +19,7 @@ const { resetDuplicates } = require('../../nodes/IssueTriage/engine/duplicates')
 const { resetRecentReplies } = require('../../nodes/IssueTriage/engine/replyCache');
 
 const API_KEY = 'test-key-SECRET-triage-123456';
-const NO_FAULTS = { rate429: 0, rate500: 0, rate503: 0, rateHang: 0, rateMalformed: 0, rateSchemaViolation: 0, rateEmptyCandidates: 0 };
-// The catalog's default text model when the fake knows it, else the fake's own Flash model.
-const textModels = C.MODELS.filter((m) => m.supportedGenerationMethods.includes('generateContent') && !/tts|embedding/.test(m.name));
-const MODEL = textModels.some((m) => m.name === `models/${DEFAULT_TEXT_MODEL}`)
-	? DEFAULT_TEXT_MODEL
-	: textModels.find((m) => /flash$/.test(m.name)).name.replace('models/', '');
+const MODEL = DEFAULT_TEXT_MODEL;
 const OUTPUTS = ['critical', 'high', 'medium', 'low', 'deferred', 'duplicate', 'report'];
 
 let fake;

@@ -8,7 +8,7 @@ jest.mock('n8n-workflow', () => {
 });
 
 const http = require('node:http');
-const { startFakeGoogle } = require('../support/fakeGoogle');
+const { startFakeGoogle, NO_FAULTS } = require('../support/fakeGoogle');
 const { executeNode: executeWithParameters } = require('../support/executeNode');
 const { MissionGenerator } = require('../../nodes/MissionGenerator/MissionGenerator.node');
 const { BUILT_IN_TEMPLATES } = require('../../nodes/MissionGenerator/templates');
@@ -19,7 +19,6 @@ const { sleep } = require('n8n-workflow');
 const { DEFAULT_TEXT_MODEL } = require('../../nodes/shared/gemini/catalog');
 
 const API_KEY = 'test-key-SECRET-123456';
-const NO_FAULTS = { rate429: 0, rate500: 0, rate503: 0, rateHang: 0, rateMalformed: 0, rateSchemaViolation: 0, rateEmptyCandidates: 0 };
 let fake;
 // The package's default text model when the fake offers it, else the first text model it lists:
 // the model a user would pick from the Model list, never a name written into this test.

@@ -6,7 +6,7 @@ jest.mock('n8n-workflow', () => {
 	return { ...actual, sleep: jest.fn(async (ms, signal) => await actual.sleep(Math.min(ms, 5), signal)) };
 });
 
-const { startFakeGoogle } = require('../support/fakeGoogle');
+const { startFakeGoogle, NO_FAULTS } = require('../support/fakeGoogle');
 const { executeNode } = require('../support/executeNode');
 const audio = require('../support/audio');
 const { TextToSpeech } = require('../../nodes/TextToSpeech/TextToSpeech.node');
@@ -14,7 +14,6 @@ const { DEFAULT_TTS_MODEL } = require('../../nodes/shared/gemini/catalog');
 const { utf8Bytes } = require('../../nodes/shared/text/split');
 
 const API_KEY = 'tts-key-SECRET-98765';
-const NO_FAULTS = { rate429: 0, rate500: 0, rate503: 0, rateHang: 0, rateMalformed: 0, rateSchemaViolation: 0, rateEmptyCandidates: 0 };
 // Ten times faster than real speech keeps the audio of long texts small and the tests quick.
 const CHARS_PER_SECOND = 150;
 let fake;
