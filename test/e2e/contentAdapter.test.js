@@ -80,10 +80,9 @@ test(
 	'adapts into three languages in parallel; the identical request again is answered from the cache',
 	logged(async () => {
 		const body = { text: SOURCE, sourceLanguage: 'pt-BR', targetLanguages: 'en-US, es-MX, fr-FR', title: 'Guardar dinheiro' };
+		fake.reset();
 		const before = calls();
-		const started = Date.now();
 		const first = await post(ADAPT_PATH, body);
-		const firstMs = Date.now() - started;
 		expect(first.status).toBe(200);
 		expect(first.json.map((r) => r.language)).toEqual(['en-US', 'es-MX', 'fr-FR']);
 		for (const result of first.json) {
@@ -92,8 +91,9 @@ test(
 			expect(result.cacheEntry.key).toMatch(/^[0-9a-f]{40}$/);
 		}
 		expect(calls() - before).toBe(3);
-		// Three calls of 300 ms each ran side by side, not one after another.
-		expect(firstMs).toBeLessThan(3 * 300 + 1500);
+		// The three calls (300 ms each) ran side by side, not one after another: the fake saw
+		// them in flight at once. (Counted by the fake, not timed, so a slow machine cannot fail it.)
+		expect(fake.stats().maxConcurrencySeen).toBeGreaterThanOrEqual(3);
 
 		const second = await post(ADAPT_PATH, body);
 		expect(second.json.map((r) => r.cached)).toEqual([true, true, true]);

@@ -122,9 +122,12 @@ test(
 		process.stderr.write(`[e2e] 202 after ${acceptMs} ms; states seen: ${seen.map((s) => `${s.state}:${s.current}`).join(' → ')}\n`);
 
 		// Progress: the job was seen running with a partial count, and counts never went back.
+		// How many distinct running counts a poller catches is timing: the AI batches go out in
+		// one round and land within milliseconds of each other, so it may see only "running:6".
+		// That the node sent an update per step (templates, then each batch) is counted by the
+		// node itself and checked on the report below.
 		expect(seen[0].state).toMatch(/^(queued|running)$/);
 		expect(seen.some((s) => s.state === 'running' && s.current < 20)).toBe(true);
-		expect(seen.filter((s) => s.state === 'running').length).toBeGreaterThanOrEqual(2);
 		seen.slice(1).forEach((s, i) => expect(s.current).toBeGreaterThanOrEqual(seen[i].current));
 
 		expect(final).toMatchObject({ jobId: accepted.json.jobId, state: 'succeeded', current: 20, total: 20 });
@@ -153,6 +156,9 @@ test(
 		expect(report.fromTemplates).toBeLessThanOrEqual(6);
 		expect(report.fromAi).toBeGreaterThanOrEqual(14);
 		expect(report.apiCalls).toBeGreaterThanOrEqual(1);
+		// One update after the templates, at least one per AI batch that landed, one when done; all accepted.
+		expect(report.progressUpdatesSent).toBeGreaterThanOrEqual(3);
+		expect(report.progressUpdatesFailed).toBe(0);
 		expect((fake.stats().byRoute.generateContent || 0) - callsBefore).toBeGreaterThanOrEqual(report.apiCalls);
 		expect(final.message).toContain('20 of 20');
 	}),
