@@ -5,10 +5,17 @@ import { resilienceOptionProperties } from '../shared/node/resilienceOptions';
 import { MISSION_THEMES, MISSION_TIERS } from './templates/types';
 
 /**
- * Four calls at once by default: with automatic batches a typical AI remainder (20 missions)
- * goes out in one round of four calls (engine/aiPhase.ts planRound explains the sizing).
+ * Parallel Calls 4: with automatic batches the AI remainder goes out in one round of at most 4
+ * calls (20 missions → 4 requests, within free-tier request limits; engine/aiPhase.ts planRound
+ * explains the sizing). Generation time grows with what a call writes, so
+ * more Parallel Calls make smaller batches and a shorter round, at more requests
+ * (docs/benchmarks.md measures both).
  */
-export const MISSION_RESILIENCE_DEFAULTS = { parallelCalls: 4 };
+export const MISSION_RESILIENCE_DEFAULTS = {
+	parallelCalls: 4,
+	parallelCallsNote:
+		'With AI Batch Size 0 the missions AI writes are spread over this many calls in one round: raise it for speed (smaller batches finish sooner), lower it to send fewer requests.',
+};
 
 export const DEFAULT_THEMES = [
 	{ name: 'habits', focus: 'Building the habit of recording expenses', keywords: 'diary, routine, consistency' },

@@ -25,6 +25,8 @@ export interface ResilienceDefaults {
 	itemDeadlineSeconds?: number;
 	/** The service's name as the user knows it, used in the option descriptions. */
 	service?: string;
+	/** A sentence added to Parallel Calls' description: what raising it trades on this node. */
+	parallelCallsNote?: string;
 }
 
 /** The options with their defaults; a node may override a default (e.g. a TTS node's cap). */
@@ -66,7 +68,7 @@ export function resilienceOptionProperties(defaults: ResilienceDefaults = {}): I
 			type: 'number',
 			typeOptions: { minValue: 1, maxValue: MAX_PARALLEL },
 			default: 3,
-			description: `Most ${service} calls at the same time, across all items of this node`,
+			description: `Most ${service} calls at the same time, across all items of this node${defaults.parallelCallsNote ? `. ${defaults.parallelCallsNote}` : ''}`,
 		},
 		{
 			displayName: 'Parallel Items',

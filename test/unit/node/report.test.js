@@ -83,6 +83,15 @@ describe('shared resilience options', () => {
 		expect(readResilience({ parallelCalls: 2, hedgeSlowCalls: false }, { parallelCalls: 7 })).toMatchObject({ parallelCalls: 2, hedge: false });
 	});
 
+	test('a node can say what Parallel Calls trades on it; without a note the description stays plain', () => {
+		const withNote = resilienceOptionProperties({ parallelCallsNote: 'Raise it for speed.' }).find((p) => p.name === 'parallelCalls');
+		expect(withNote.description).toMatch(/across all items of this node\. Raise it for speed\.$/);
+		const plain = resilienceOptionProperties().find((p) => p.name === 'parallelCalls');
+		expect(plain.description).toMatch(/across all items of this node$/);
+		const { MISSION_RESILIENCE_DEFAULTS } = require('../../../nodes/MissionGenerator/description');
+		expect(MISSION_RESILIENCE_DEFAULTS.parallelCallsNote).toMatch(/raise it for speed/);
+	});
+
 	test('settings carry the deadline from now and the hedge switch', () => {
 		const settings = resilienceSettings(readResilience({ maxAttempts: 5, itemDeadlineSeconds: 10, hedgeSlowCalls: false }), undefined, false, 1000);
 		expect(settings).toMatchObject({ deadlineAt: 11000, retryInvalidOutput: false, hedge: false, retry: { maxAttempts: 5 } });
