@@ -16,6 +16,7 @@ const HEALTH_TIMEOUT_MS = 180_000;
 const WEBHOOK_TIMEOUT_MS = 120_000;
 const POLL_INTERVAL_MS = 250;
 const STOP_GRACE_MS = 20_000;
+const PORT_RELEASE_MS = 10_000;
 const DEFAULT_WEBHOOK_PREFIX = 'webhook';
 
 /**
@@ -258,7 +259,13 @@ class N8nInstance {
 	/** Starts n8n in its own process group, output to n8n.log; resolves once it is ready. */
 	async start() {
 		if (this.runningPid()) throw new Error(`n8n already runs from ${this.userFolder} (pid ${this.runningPid()})`);
-		if (!(await isPortFree(this.port, this.host))) throw new Error(`port ${this.port} on ${this.host} is already in use`);
+		// A just-killed n8n can hold its port for a moment while the kernel tears the process
+		// down (the guardian's pid dies first): give the port a few seconds before giving up.
+		const portDeadline = Date.now() + PORT_RELEASE_MS;
+		while (!(await isPortFree(this.port, this.host))) {
+			if (Date.now() > portDeadline) throw new Error(`port ${this.port} on ${this.host} is already in use`);
+			await sleep(POLL_INTERVAL_MS);
+		}
 		this.brokerPort = this.options.brokerPort || (await freePort(this.host));
 		if (!this.state) this.loadState();
 		const out = fs.openSync(this.logFile, 'a');
