@@ -31,6 +31,9 @@ const REQUEST_TIMEOUT_MS = 300_000;
 const POLL_MS = 100;
 const QUOTA_RPM = 30;
 const RESULTS_FILE = path.join(os.tmpdir(), 'gemini-ops-bench-compare.json');
+// Parallel Calls of the "speed" variant of our workflow (the shipped default is 4).
+const FAST_PARALLEL_CALLS = Number(process.env.BENCH_FAST_PARALLEL_CALLS || 8);
+const FAST_PATH = 'bench/missions-fast/generate';
 
 /** Each condition: how the fake misbehaves, and how many back-to-back requests make one run. */
 const CONDITIONS = [
@@ -41,6 +44,10 @@ const CONDITIONS = [
 	{ id: 'hang', name: '2% of calls hang', fake: { faults: { rateHang: 0.02 } }, bursts: 1 },
 	// The built-in workflow as a user who knows to switch thinking off would send it.
 	{ id: 'noThinking', name: 'no faults, built-in with thinking off', fake: {}, bursts: 1, builtin: 'thinkingOff' },
+	// The speed setting: ours with Parallel Calls raised (FAST_PARALLEL_CALLS), so the automatic
+	// batches are smaller and the one round shorter, at more calls; against both built-in variants.
+	{ id: 'fast', name: `no faults, Mission Generator with Parallel Calls ${FAST_PARALLEL_CALLS}`, fake: {}, bursts: 1, ours: 'fast' },
+	{ id: 'fastNoThinking', name: `no faults, Parallel Calls ${FAST_PARALLEL_CALLS}, built-in with thinking off`, fake: {}, bursts: 1, ours: 'fast', builtin: 'thinkingOff' },
 ];
 
 function machine() {
@@ -109,9 +116,25 @@ async function runBuiltIn(ctx) {
 	return { ms, missions: missionsOf(items), answered: res.status === 200 };
 }
 
+/**
+ * The shipped generate workflow exactly as `npm start` imports it, with only Parallel Calls
+ * raised and its own webhook path: what a user gets by changing that one option.
+ */
+function fastWorkflow(runtime) {
+	const [workflow] = runtime.prepareWorkflows({ files: [path.join(runtime.WORKFLOWS_DIR, 'missions-generate.json')] });
+	workflow.id = 'benchFastMission';
+	workflow.name = `${workflow.name} (bench: Parallel Calls ${FAST_PARALLEL_CALLS})`;
+	const webhook = workflow.nodes.find((n) => n.type === 'n8n-nodes-base.webhook');
+	webhook.parameters.path = FAST_PATH;
+	webhook.webhookId = 'e7d5b1c4-0f6a-4b52-9e9b-4a6c2f8d3e05';
+	const generator = workflow.nodes.find((n) => /missionGenerator$/i.test(n.type));
+	generator.parameters.options = { ...generator.parameters.options, parallelCalls: FAST_PARALLEL_CALLS };
+	return workflow;
+}
+
 async function runOurs(ctx) {
 	const started = Date.now();
-	const res = await ctx.client.generate({ tier: TIER, count: COUNT, locale: LOCALE });
+	const res = await ctx.client.generate({ tier: TIER, count: COUNT, locale: LOCALE }, ctx.variant === 'fast' ? { path: FAST_PATH } : {});
 	if (res.status !== 202) return { ms: Date.now() - started, missions: [], answered: false };
 	let final;
 	try {
@@ -131,7 +154,7 @@ async function measure(ctx, condition, which, run) {
 	fake.configure({ seed: 1000 + run, rpmPerKey: 0, ...condition.fake, faults: { ...NO_FAULTS, ...(condition.fake.faults || {}) } });
 	if (condition.script) fake.script('generateContent', condition.script);
 	const bursts = [];
-	const run1 = () => (which === 'ours' ? runOurs(ctx) : runBuiltIn({ ...ctx, variant: condition.builtin }));
+	const run1 = () => (which === 'ours' ? runOurs({ ...ctx, variant: condition.ours }) : runBuiltIn({ ...ctx, variant: condition.builtin }));
 	for (let b = 0; b < condition.bursts; b++) bursts.push(await run1());
 	const missions = bursts.flatMap((b) => b.missions);
 	const requested = COUNT * condition.bursts;
@@ -197,7 +220,7 @@ async function main() {
 	let instance;
 	const results = [];
 	try {
-		instance = await startN8n({ gemini: { apiKey: API_KEY, host: fake.url, requestsPerMinute: 0 } });
+		instance = await startN8n({ gemini: { apiKey: API_KEY, host: fake.url, requestsPerMinute: 0 }, extraWorkflows: [fastWorkflow(runtime)] });
 		const ctx = { fake, runtime, client: missionClient(instance), nearDuplicates };
 		// One warm-up each, not recorded: n8n compiles and caches on first use. Ours goes first so
 		// the built-in workflow asks for the very model the Mission Generator used.
@@ -227,8 +250,8 @@ async function main() {
 	const scheduler = schedulerRatios();
 	const input = {
 		machine: { ...info, loadAtEnd: os.loadavg().map((l) => l.toFixed(2)).join(' / '), n8n: runtime.N8N_VERSION, n8nNode: runtime.NODE_VERSION },
-		settings: { runs: RUNS, count: COUNT, tier: TIER, locale: LOCALE, duplicateRate: DUPLICATE_RATE, latency, pollMs: POLL_MS, quotaRpm: QUOTA_RPM, schedulerCalls: SCHEDULER_CALLS },
-		conditions: CONDITIONS.filter((c) => results.some((r) => r.condition === c.id)).map(({ id, name, bursts }) => ({ id, name, bursts })),
+		settings: { runs: RUNS, count: COUNT, tier: TIER, locale: LOCALE, duplicateRate: DUPLICATE_RATE, latency, pollMs: POLL_MS, quotaRpm: QUOTA_RPM, schedulerCalls: SCHEDULER_CALLS, fastParallelCalls: FAST_PARALLEL_CALLS },
+		conditions: CONDITIONS.filter((c) => results.some((r) => r.condition === c.id)).map(({ id, name, bursts, ours, builtin }) => ({ id, name, bursts, ours, builtin })),
 		results,
 		scheduler,
 		totalSeconds: (Date.now() - started) / 1000,

@@ -23,9 +23,12 @@ test('the scheduler table is read by column name', () => {
 	expect(parseSchedulerTable('crashed').rows).toEqual([]);
 });
 
-test('the five conditions of issue #12 are all there, and the built-in with thinking off', () => {
-	expect(CONDITIONS.map((c) => c.id)).toEqual(['none', '429', 'quota', 'first429', 'hang', 'noThinking']);
+test('the five conditions of issue #12 are all there, the built-in with thinking off, and ours with more Parallel Calls', () => {
+	expect(CONDITIONS.map((c) => c.id)).toEqual(['none', '429', 'quota', 'first429', 'hang', 'noThinking', 'fast', 'fastNoThinking']);
 	expect(CONDITIONS.find((c) => c.id === 'noThinking').builtin).toBe('thinkingOff');
+	expect(CONDITIONS.find((c) => c.id === 'fast')).toMatchObject({ ours: 'fast' });
+	expect(CONDITIONS.find((c) => c.id === 'fastNoThinking')).toMatchObject({ ours: 'fast', builtin: 'thinkingOff' });
+	expect(CONDITIONS.filter((c) => c.ours === undefined).map((c) => c.id)).toEqual(['none', '429', 'quota', 'first429', 'hang', 'noThinking']);
 	expect(CONDITIONS.find((c) => c.id === 'quota').bursts).toBe(2);
 });
 
