@@ -249,7 +249,7 @@ function writeReport({ machine, settings, conditions, results, scheduler, totalS
 			const pairs = pairsOf(results, id);
 			const fastSlower = pairs.filter(([o, b]) => o.ms > b.ms).length;
 			lines.push(
-				`- With *Parallel Calls* ${settings.fastParallelCalls} (one option changed in the shipped workflow), against the ${fast.builtin === 'thinkingOff' ? 'built-in workflow with thinking off' : 'built-in workflow as a user sends it'}: ${fmt(fast.ours.medianS, 2)} s against ${fmt(fast.builtin.medianS, 2)} s median, ours slower in ${fastSlower} of ${pairs.length} paired runs, at ${fast.ours.callsMedian} calls against ${fast.builtin.callsMedian}; missions lost ${fast.ours.lostTotal} against ${fast.builtin.lostTotal}, near-duplicates at most ${fast.ours.nearDupMax} against ${fast.builtin.nearDupMax}.`,
+				`- With *Parallel Calls* ${settings.fastParallelCalls} (one option changed in the shipped workflow), against the ${id === 'fastNoThinking' ? 'built-in workflow with thinking off' : 'built-in workflow as a user sends it'}: ${fmt(fast.ours.medianS, 2)} s against ${fmt(fast.builtin.medianS, 2)} s median, ours slower in ${fastSlower} of ${pairs.length} paired runs, at ${fast.ours.callsMedian} calls against ${fast.builtin.callsMedian}; missions lost ${fast.ours.lostTotal} against ${fast.builtin.lostTotal}, near-duplicates at most ${fast.ours.nearDupMax} against ${fast.builtin.nearDupMax}.`,
 			);
 		}
 		lines.push('');
