@@ -150,9 +150,11 @@ function machineLine(m) {
 	return `${m.cpu}, ${m.cores} cores, runner Node ${m.node}, n8n ${m.n8n} on Node ${m.n8nNode}, ${m.platform}; load average at start ${m.loadAtStart}, at end ${m.loadAtEnd}`;
 }
 
-function writeReport({ machine, settings, conditions, results, scheduler, totalSeconds }) {
-	fs.mkdirSync(DOCS, { recursive: true });
+/** Writes benchmarks.md and its charts into `docsDir` (the repository's docs/ unless told). */
+function writeReport({ machine, settings, conditions, results, scheduler, totalSeconds }, docsDir = DOCS) {
+	fs.mkdirSync(docsDir, { recursive: true });
 	const rows = summarise(results, conditions);
+	const conditionOf = (id) => conditions.find((c) => c.id === id) || {};
 	const produced = `npm run bench:compare, ${machine.date.slice(0, 16).replace('T', ' ')} UTC, ${settings.runs} runs per condition and workflow`;
 	const onMachine = `${machine.cpu}, ${machine.cores} cores, Node ${machine.node} (n8n ${machine.n8n} on Node ${machine.n8nNode})`;
 	const latency = `fake latency: ${settings.latency.ttftMs} ms to first token + ${settings.latency.msPerToken} ms per output token, ±${settings.latency.tokenJitter * 100}%`;
@@ -161,7 +163,7 @@ function writeReport({ machine, settings, conditions, results, scheduler, totalS
 
 	const files = [];
 	const write = (name, text) => {
-		fs.writeFileSync(path.join(DOCS, name), text);
+		fs.writeFileSync(path.join(docsDir, name), text);
 		files.push(`docs/${name}`);
 	};
 	write(
@@ -223,7 +225,7 @@ function writeReport({ machine, settings, conditions, results, scheduler, totalS
 	for (const r of rows) {
 		for (const w of ['ours', 'builtin']) {
 			const s = r[w];
-			lines.push(`| ${r.name} | ${workflowLabel(r, w, settings)} | ${fmt(s.medianS, 2)} [${fmt(s.minS, 2)}–${fmt(s.maxS, 2)}] | ${s.deliveredMin}/${s.requested} | ${s.lostTotal} | ${s.nearDupMax} | ${s.callsMedian} |`);
+			lines.push(`| ${r.name} | ${workflowLabel(conditionOf(r.id), w, settings)} | ${fmt(s.medianS, 2)} [${fmt(s.minS, 2)}–${fmt(s.maxS, 2)}] | ${s.deliveredMin}/${s.requested} | ${s.lostTotal} | ${s.nearDupMax} | ${s.callsMedian} |`);
 		}
 	}
 	lines.push('');
@@ -273,7 +275,7 @@ function writeReport({ machine, settings, conditions, results, scheduler, totalS
 	lines.push('| Condition | Workflow | Run | Time (s) | Node (s) | Delivered | Near-duplicates | Calls | Node ÷ slowest call |', '| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
 	for (const r of results) {
 		const name = conditions.find((c) => c.id === r.condition).name;
-		lines.push(`| ${name} | ${r.which === 'ours' ? 'Mission Generator' : 'built-in'} | ${r.run} | ${fmt(r.ms / 1000, 2)} | ${r.nodeMs ? fmt(r.nodeMs / 1000, 2) : '–'} | ${r.delivered}/${r.requested} | ${r.nearDuplicates} | ${r.calls} | ${r.slowestCallMs ? fmt(r.nodeMs / r.slowestCallMs, 2) : '–'} |`);
+		lines.push(`| ${name} | ${workflowLabel(conditionOf(r.condition), r.which, settings)} | ${r.run} | ${fmt(r.ms / 1000, 2)} | ${r.nodeMs ? fmt(r.nodeMs / 1000, 2) : '–'} | ${r.delivered}/${r.requested} | ${r.nearDuplicates} | ${r.calls} | ${r.slowestCallMs ? fmt(r.nodeMs / r.slowestCallMs, 2) : '–'} |`);
 	}
 	lines.push('', '</details>', '');
 	write('benchmarks.md', `${lines.join('\n')}`);

@@ -65,3 +65,37 @@ test('bar chart: one bar per value, heights in proportion, text escaped, footer 
 	expect(heights[0] / heights[1]).toBeCloseTo(2);
 	expect(heights[2] / heights[0]).toBeCloseTo(2);
 });
+
+test('the written report names each side as it ran: Parallel Calls raised, built-in with thinking off', () => {
+	const fs = require('fs');
+	const os = require('os');
+	const path = require('path');
+	const { writeReport } = require('../bench/compareReport');
+	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-report-'));
+	const conditions = CONDITIONS.filter((c) => ['none', 'noThinking', 'fast', 'fastNoThinking'].includes(c.id)).map(({ id, name, bursts, ours, builtin }) => ({ id, name, bursts, ours, builtin }));
+	const results = [];
+	for (const c of conditions) {
+		for (const run of [1, 2]) {
+			results.push({ condition: c.id, which: 'ours', run, ms: 2000 + run, requested: 20, delivered: 20, lost: 0, calls: c.ours === 'fast' ? 8 : 4, nearDuplicates: 0, nodeMs: 1900, slowestCallMs: 1890 });
+			results.push({ condition: c.id, which: 'builtin', run, ms: c.builtin === 'thinkingOff' ? 1200 : 2100, requested: 20, delivered: 20, lost: 0, calls: 20, nearDuplicates: 1 });
+		}
+	}
+	writeReport({
+		machine: { date: '2026-12-02T00:00:00.000Z', cpu: 'test cpu', cores: 2, node: 'v20', n8n: '2.41.1', n8nNode: '24', platform: 'linux', loadAtStart: '0', loadAtEnd: '0' },
+		settings: { runs: 2, count: 20, tier: 'EXPERT', locale: 'en', duplicateRate: 0.05, latency: { ttftMs: 400, msPerToken: 3.7, tokenJitter: 0.2 }, pollMs: 100, quotaRpm: 30, schedulerCalls: 100, fastParallelCalls: 8 },
+		conditions,
+		results,
+		scheduler: { rows: [], header: '', note: 'not run' },
+		totalSeconds: 1,
+	}, dir);
+	const md = fs.readFileSync(path.join(dir, 'benchmarks.md'), 'utf8');
+	const fast = conditions.find((c) => c.id === 'fast').name;
+	const fastOff = conditions.find((c) => c.id === 'fastNoThinking').name;
+	expect(md).toContain(`| ${fast} | Mission Generator, Parallel Calls 8 | 2.00 [2.00–2.00] |`);
+	expect(md).toContain(`| ${fastOff} | built-in, thinking off | 1.20 [1.20–1.20] |`);
+	expect(md).toContain('| no faults | Mission Generator | 2.00 [2.00–2.00] |');
+	expect(md).toMatch(/With \*Parallel Calls\* 8 .*against the built-in workflow as a user sends it: 2\.00 s against 2\.10 s median, ours slower in 0 of 2 paired runs/);
+	expect(md).toMatch(/With \*Parallel Calls\* 8 .*against the built-in workflow with thinking off: 2\.00 s against 1\.20 s median, ours slower in 2 of 2 paired runs, at 8 calls against 20/);
+	expect(md).toMatch(/\| no faults, built-in with thinking off \| built-in, thinking off \| 1 \|/);
+	fs.rmSync(dir, { recursive: true, force: true });
+});
