@@ -206,9 +206,19 @@ async function runMissions(fake, count, seed, faults, options = {}) {
 		Math.random = random;
 	});
 	const report = output[1][0] ? output[1][0].json : {};
+	const stats = fake.stats();
+	const answered = (status) => stats.byStatus[status] || 0;
 	return {
 		wall: Date.now() - started,
-		calls: fake.stats().byRoute.generateContent || 0,
+		calls: stats.byRoute.generateContent || 0,
+		// Where the calls went: answered 200 (malformed ones included), 429, 503, and never
+		// answered (hung, or the loser of a race aborted before the fake answered).
+		ok: answered(200),
+		tooMany: answered(429),
+		unavailable: answered(503),
+		unanswered: stats.calls - Object.values(stats.byStatus).reduce((a, b) => a + b, 0),
+		rounds: report.aiRounds || 0,
+		duplicates: report.failedDuplicates || 0,
 		delivered: output[0].length,
 		lost: 1 - output[1].length,
 		hedges: report.hedges || 0,
@@ -262,6 +272,10 @@ async function missionsWithHangs() {
 			line('no hangs', free);
 			line(`${percent(HANG_RATE)} hung, hedging on`, withHangs);
 			line(`${percent(HANG_RATE)} hung, hedging off`, off);
+			// Where the extra calls went, summed over the runs of each kind.
+			const where = (runs) => ['ok', 'tooMany', 'unavailable', 'unanswered', 'rounds', 'duplicates'].map((k) => sum(runs.map((r) => r[k])));
+			const [f, h] = [where(free), where(withHangs)];
+			console.log(`|  | ${count} missions, calls by answer (no hangs → hung, hedging on): 200 ${f[0]} → ${h[0]}, 429 ${f[1]} → ${h[1]}, 503 ${f[2]} → ${h[2]}, never answered ${f[3]} → ${h[3]}; AI rounds ${f[4]} → ${h[4]}, duplicates rejected ${f[5]} → ${h[5]} |`);
 			const ratio = mean(withHangs.map((r) => r.wall)) / freeMean;
 			const extra = sum(withHangs.map((r) => r.calls)) / freeCalls - 1;
 			console.log(`|  | ${count} missions: wall ratio ${ratio.toFixed(2)}× (target ≤ ${TARGET_WALL_RATIO}×: ${ratio <= TARGET_WALL_RATIO ? 'met' : 'NOT met'}), extra calls ${percent(extra)} (target ≤ ${percent(TARGET_EXTRA_CALLS)}: ${extra <= TARGET_EXTRA_CALLS ? 'met' : 'NOT met'}) |`);
