@@ -174,6 +174,9 @@ const LATENCY_MS = Number(process.env.BENCH_LATENCY_MISSION_MS || 2000);
 // Per mission count: a 20-mission run makes only a few calls, so it needs more pairs to meet hangs.
 const PAIRS = { 20: Number(process.env.BENCH_TAIL_PAIRS_20 || 12), 60: Number(process.env.BENCH_TAIL_PAIRS_60 || 6) };
 const HEDGE_OFF_RUNS = Number(process.env.BENCH_HEDGE_OFF_RUNS || 2);
+// How often the fake model repeats an earlier mission: rejections make refill rounds, whose number
+// varies between twins; 0 isolates what the hangs themselves cost.
+const DUPLICATE_RATE = Number(process.env.BENCH_TAIL_DUPLICATE_RATE ?? 0.3);
 const TIER = 'BEGINNER';
 const LOCALE = 'pt-BR';
 const UNUSED_TEMPLATES = 12;
@@ -228,11 +231,11 @@ async function runMissions(fake, count, seed, faults, options = {}) {
 }
 
 async function missionsWithHangs() {
-	const fake = await startFakeGoogle({ apiKeys: [API_KEY], seed: 11, latencyMs: LATENCY_MS, latencyJitter: 0.2, duplicateRate: 0.3 });
+	const fake = await startFakeGoogle({ apiKeys: [API_KEY], seed: 11, latencyMs: LATENCY_MS, latencyJitter: 0.2, duplicateRate: DUPLICATE_RATE });
 	const hung = { ...BASE_FAULTS, rateHang: HANG_RATE };
 	try {
 		await runMissions(fake, 60, 0, BASE_FAULTS);
-		console.log(`\nMission Generator with ${percent(HANG_RATE)} hung calls vs the same runs without (fake latency ${LATENCY_MS} ms ±20%, 20% 429 + 5% 503 + 5% malformed in both, ${UNUSED_TEMPLATES} templates unused, ${PAIRS[20]}/${PAIRS[60]} pairs run alternately; hedging off: ${HEDGE_OFF_RUNS} of the hung runs that met a hang, run again)\n`);
+		console.log(`\nMission Generator with ${percent(HANG_RATE)} hung calls vs the same runs without (fake latency ${LATENCY_MS} ms ±20%, 20% 429 + 5% 503 + 5% malformed in both, ${percent(DUPLICATE_RATE)} repeats, ${UNUSED_TEMPLATES} templates unused, ${PAIRS[20]}/${PAIRS[60]} pairs run alternately; hedging off: ${HEDGE_OFF_RUNS} of the hung runs that met a hang, run again)\n`);
 		header(['missions', 'run', 'delivered (worst)', 'wall median (s)', 'wall mean [max] (s)', 'mean ÷ hang-free', `median ÷ hang-free`, 'AI calls (sum)', 'extra calls', 'backups ÷ calls', 'hedges / wins', `runs with a call waiting out ${DEFAULT_CALL_TIMEOUT_MS / 1000} s`, 'items lost']);
 		for (const count of [20, 60]) {
 			const free = [];
