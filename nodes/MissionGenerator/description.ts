@@ -7,9 +7,8 @@ import { MISSION_THEMES, MISSION_TIERS } from './templates/types';
 /**
  * Parallel Calls 4: with automatic batches the AI remainder goes out in one round of at most 4
  * calls (20 missions → 4 requests, within free-tier request limits; engine/aiPhase.ts planRound
- * explains the sizing). Generation time grows with what a call writes, so
- * more Parallel Calls make smaller batches and a shorter round, at more requests
- * (docs/benchmarks.md measures both).
+ * explains the sizing). Generation time grows with what a call writes, so more Parallel Calls
+ * make smaller batches and a shorter round, at more requests (docs/benchmarks.md measures both).
  */
 export const MISSION_RESILIENCE_DEFAULTS = {
 	parallelCalls: 4,
