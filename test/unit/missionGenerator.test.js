@@ -563,6 +563,23 @@ describe('concurrency, single flight, progress, cancel', () => {
 		expect(fake.stats().byRoute.generateContent).toBe(1);
 	});
 
+	test('once enough missions arrived, an over-asked call still on the wire is dropped, not waited for or counted as failed', async () => {
+		// Two batches of 4 for 4 missions, side by side: one answers, the other hangs. Without the
+		// drop the job would wait out Timeout per Call (60 s) for missions it would discard.
+		fake.configure({ latencyMs: 100 });
+		fake.script('generateContent', [{}, { hang: true }]);
+		const started = Date.now();
+		const { output } = await executeNode(MissionGenerator, {
+			parameters: { tier: 'Expert', count: 4, locale: 'en', options: { parallelCalls: 2, batchSize: 4, headroomPercent: 100, callTimeoutSeconds: 60, hedgeSlowCalls: false } },
+			credentials: gemini(),
+		});
+		expect(Date.now() - started).toBeLessThan(20_000);
+		expect(output[0]).toHaveLength(4);
+		expect(output[0].every((m) => m.json.source === 'ai')).toBe(true);
+		expect(fake.stats().byRoute.generateContent).toBe(2);
+		expect(output[1][0].json).toMatchObject({ apiCalls: 2, failedCalls: 0, failedApi: 0, fromAi: 4, fallbackUsed: false });
+	});
+
 	test('two jobs with identical requests get different missions; the later prompt lists the missions the other job got', async () => {
 		fake.configure({ latencyMs: 40 });
 		const run = () =>

@@ -1,7 +1,7 @@
 import { generateStructured } from '../../shared/gemini/generate';
 import type { Validation } from '../../shared/gemini/generate';
 import { mapWithConcurrency } from '../../shared/transport/concurrency';
-import { remainingMs } from '../../shared/transport/deadline';
+import { linkedAbortSignal, remainingMs } from '../../shared/transport/deadline';
 import { InvalidOutputError } from '../../shared/transport/request';
 import type { RequestContext, ResolvedCredential } from '../../shared/transport/request';
 import type { CallAccounting, ResilienceSettings } from '../../shared/transport/resilientCall';
@@ -138,6 +138,11 @@ export async function runAiPhase(
 	};
 	// A generation shared by several deliveries of one job runs on the flight's own signal.
 	const signal = deps.settings.signal ?? cancelSignalOf(deps.ctx);
+	// Rounds over-ask. Once enough missions arrived, the calls still waiting or on the wire are
+	// dropped: their answers would only be discarded, and a hung one would hold the whole job
+	// until its backup request or its timeout.
+	const enough = new AbortController();
+	const calls = linkedAbortSignal(signal, enough.signal);
 	const limits = batchLimits(ai, deps.settings.slots?.capacity);
 	let themeOffset = 0;
 	let offered = 0;
@@ -160,14 +165,14 @@ export async function runAiPhase(
 				lowThinking: true,
 			},
 			toArray,
-			// Rounds over-ask; once enough missions arrived, a batch still waiting for a slot is dropped.
-			{ ...deps.settings, stillWanted: () => result.missions.length < needed },
+			{ ...deps.settings, signal: calls.signal, stillWanted: () => result.missions.length < needed },
 			deps.accounting,
 		).then(
 				(answer) => ({ ok: true as const, answer }),
 				(error: unknown) => ({ ok: false as const, error }),
 			);
-		if (!outcome.ok && outcome.error instanceof CallNotNeededError) return;
+		// Dropped as no longer needed (before sending, or on the wire once enough arrived): no failure.
+		if (!outcome.ok && (outcome.error instanceof CallNotNeededError || enough.signal.aborted)) return;
 		if (!outcome.ok) {
 			if (outcome.error instanceof InvalidOutputError) result.failedValidation += batch.size;
 			else result.failedApi += batch.size;
@@ -192,28 +197,33 @@ export async function runAiPhase(
 				rejected++;
 			}
 		}
+		if (result.missions.length >= needed) enough.abort(new CallNotNeededError('enough missions arrived'));
 		onBatchDone(result.missions.length, `AI batch (${batch.theme.name}) done`);
 	};
 
-	while (
-		result.missions.length < needed &&
-		result.rounds <= ai.maxRefillRounds &&
-		remainingMs(deps.settings.deadlineAt) > 0 &&
-		!signal?.aborted
-	) {
-		result.rounds++;
-		const missing = needed - result.missions.length;
-		const observed = offered > 0 ? rejected / offered : 0;
-		const headroom = Math.min(MAX_HEADROOM, Math.max(ai.headroom, observed / Math.max(1 - observed, MIN_ACCEPT_RATE)));
-		const sizes = planRound(missing, headroom, limits);
-		const batches = sizes.map((size, index) => ({
-			size,
-			theme: ai.themes[(themeOffset + index) % ai.themes.length],
-		}));
-		themeOffset += batches.length;
-		const settled = await mapWithConcurrency(batches, batches.length, runBatch, signal);
-		// When every call of a round failed, the API is failing for good: stop asking.
-		if (settled.every((outcome) => outcome.status === 'rejected')) break;
+	try {
+		while (
+			result.missions.length < needed &&
+			result.rounds <= ai.maxRefillRounds &&
+			remainingMs(deps.settings.deadlineAt) > 0 &&
+			!signal?.aborted
+		) {
+			result.rounds++;
+			const missing = needed - result.missions.length;
+			const observed = offered > 0 ? rejected / offered : 0;
+			const headroom = Math.min(MAX_HEADROOM, Math.max(ai.headroom, observed / Math.max(1 - observed, MIN_ACCEPT_RATE)));
+			const sizes = planRound(missing, headroom, limits);
+			const batches = sizes.map((size, index) => ({
+				size,
+				theme: ai.themes[(themeOffset + index) % ai.themes.length],
+			}));
+			themeOffset += batches.length;
+			const settled = await mapWithConcurrency(batches, batches.length, runBatch, signal);
+			// When every call of a round failed, the API is failing for good: stop asking.
+			if (settled.every((outcome) => outcome.status === 'rejected')) break;
+		}
+	} finally {
+		calls.dispose();
 	}
 	return result;
 }

@@ -21,7 +21,11 @@ export interface ResilienceSettings {
 	retryInvalidOutput: boolean;
 	/** Caps attempts in flight across everything sharing it; a call waiting to retry holds no slot. */
 	slots?: Semaphore;
-	/** Ends waits and requests instead of the execution's cancel signal (work shared by callers). */
+	/**
+	 * Ends waits and requests instead of the execution's cancel signal (work shared by callers,
+	 * or a caller that links its own). Aborted with a CallNotNeededError as its reason, it drops
+	 * the call as no longer needed: requests on the wire are abandoned, not counted as failures.
+	 */
 	signal?: AbortSignal;
 	/** Asked once a slot is free: false means the answer is no longer needed, so nothing is sent. */
 	stillWanted?: () => boolean;
@@ -39,9 +43,14 @@ export interface ResilienceSettings {
 	hedgePolicy?: Partial<HedgePolicy>;
 }
 
-/** The call was dropped before sending because its answer was no longer needed. Not a failure. */
+/** The call was dropped because its answer was no longer needed. Not a failure. */
 export class CallNotNeededError extends Error {
 	name = 'CallNotNeededError';
+}
+
+/** Aborted on purpose rather than failed: it lost a hedge race, or its answer stopped being needed. */
+function abandoned(signal: AbortSignal): boolean {
+	return lostRace(signal) || (signal.aborted && signal.reason instanceof CallNotNeededError);
 }
 
 /** What a node reports about its calls: surfaced in metrics, never secrets. */
@@ -109,7 +118,7 @@ export async function resilientCall<T>(
 	const budget = hedgeBudgetFor(historyKey, policy);
 	const isFinal = (error: unknown): boolean => !classifyFailure(error, settings.retryInvalidOutput).retry;
 
-	/** One request on the wire: counted, and timed unless it was aborted for losing a race. */
+	/** One request on the wire: counted, and timed unless it was abandoned (see abandoned()). */
 	const request = async (timeoutMs: number, signal: AbortSignal): Promise<T> => {
 		const startedAt = Date.now();
 		accounting.calls++;
@@ -120,8 +129,8 @@ export async function resilientCall<T>(
 			latencies.record(Date.now() - startedAt);
 			return value;
 		} finally {
-			if (succeeded || !lostRace(signal)) accounting.latenciesMs.push(Date.now() - startedAt);
-			if (!succeeded && !lostRace(signal)) accounting.failedCalls++;
+			if (succeeded || !abandoned(signal)) accounting.latenciesMs.push(Date.now() - startedAt);
+			if (!succeeded && !abandoned(signal)) accounting.failedCalls++;
 		}
 	};
 
