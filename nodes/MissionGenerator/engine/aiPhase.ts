@@ -165,6 +165,8 @@ export async function runAiPhase(
 				lowThinking: true,
 			},
 			toArray,
+			// stillWanted keeps a call that just got its slot from being sent at all (it is asked after
+			// the answer that freed the slot was counted); the abort ends the calls already sent.
 			{ ...deps.settings, signal: calls.signal, stillWanted: () => result.missions.length < needed },
 			deps.accounting,
 		).then(
