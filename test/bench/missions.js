@@ -9,6 +9,7 @@ const { executeNode } = require('../support/executeNode');
 const { MissionGenerator } = require('../../dist/nodes/MissionGenerator/MissionGenerator.node');
 const { BUILT_IN_TEMPLATES } = require('../../dist/nodes/MissionGenerator/templates');
 const { DuplicateRegistry, DEFAULT_THRESHOLDS } = require('../../dist/nodes/MissionGenerator/engine/duplicates');
+const { issuedMissions } = require('../../dist/nodes/MissionGenerator/engine/issued');
 const { generateStructured } = require('../../dist/nodes/shared/gemini/generate');
 const { DEFAULT_TEXT_MODEL } = require('../../dist/nodes/shared/gemini/catalog');
 const { resolveCredential } = require('../../dist/nodes/shared/transport/request');
@@ -34,6 +35,9 @@ function countDuplicates(missions) {
 }
 
 async function runNode(fake, items, options = {}) {
+	// Each run is a job of its own: the process remembers missions handed out for 60 s
+	// (issued.ts), and a repeat would otherwise find the previous run's templates taken.
+	issuedMissions.clear();
 	const started = Date.now();
 	const { output } = await executeNode(MissionGenerator, {
 		parameters: (i) => ({ ...items[i].parameters, options }),
