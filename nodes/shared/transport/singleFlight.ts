@@ -101,4 +101,13 @@ export class SingleFlight<T, E = never> {
 	get size(): number {
 		return this.flights.size;
 	}
+
+	/**
+	 * Forgets every flight (tests, through resetProcessState): callers already waiting still get
+	 * their result; the next caller starts new work. A forgotten flight that settles later never
+	 * removes a newer one under the same key.
+	 */
+	clear(): void {
+		this.flights.clear();
+	}
 }

@@ -138,6 +138,27 @@ describe('SingleFlight', () => {
 		expect(await a).toEqual({ value: 'late', shared: false });
 	});
 
+	test('clear forgets the flights: waiting callers still get their result, the next caller starts anew, and the old flight never removes the new one', async () => {
+		const flights = new SingleFlight();
+		const first = controllable();
+		const second = controllable();
+		const a = flights.run('job-1', first.work);
+		await tick();
+		flights.clear();
+		expect(flights.size).toBe(0);
+		const b = flights.run('job-1', second.work);
+		await tick();
+		expect(second.runs).toBe(1);
+		first.finish('old');
+		expect(await a).toEqual({ value: 'old', shared: false });
+		expect(flights.size).toBe(1);
+		const c = flights.run('job-1', second.work);
+		second.finish('new');
+		expect(await b).toEqual({ value: 'new', shared: false });
+		expect(await c).toEqual({ value: 'new', shared: true });
+		expect(second.runs).toBe(1);
+	});
+
 	test('an already aborted caller is refused without starting anything', async () => {
 		const flights = new SingleFlight();
 		const controller = new AbortController();
