@@ -27,15 +27,17 @@ export const description: INodeProperties[] = [
 ];
 
 /**
- * `found` (is there a batch row), `status` (the body of GET /scripts/status) and `files` (each
+ * `found` (is there a batch row), `batchId`, `status` (the body of GET /scripts/status) and `files` (each
  * finished file's stored path and ZIP name, for GET /scripts/download; never sent to callers).
  */
 export function execute(ctx: IExecuteFunctions, itemIndex: number): IDataObject {
 	const rows = readRows(ctx, itemIndex, 'rows', 'Batch Rows');
 	const batch = fromData(ctx, itemIndex, 'Batch Rows', () => readBatch(rows));
+	const batchId = readText(ctx, itemIndex, 'batchId');
 	return {
 		found: batch.batch !== undefined,
-		status: batchStatus(readText(ctx, itemIndex, 'batchId'), batch),
+		batchId,
+		status: batchStatus(batchId, batch),
 		files: finishedFiles(batch),
 	};
 }
