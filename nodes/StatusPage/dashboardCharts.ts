@@ -1,3 +1,4 @@
+import { MS_PER_HOUR, MS_PER_MINUTE, MS_PER_SECOND } from '../shared/units';
 import { attributes, escapeHtml as esc } from './html';
 
 /**
@@ -14,7 +15,6 @@ const DONUT_CENTER = 60;
 const DONUT_RADIUS = 46;
 const STACK_WIDTH = 600;
 export const TIMELINE_MINUTES = 30;
-const MS_PER_MINUTE = 60_000;
 const TIMELINE_BASELINE = 210;
 const TIMELINE_MAX_BAR = 190;
 const TIMELINE_STEP = 38;
@@ -36,10 +36,10 @@ export function legendEntry(color: string, label: string): string {
 /** Durations as the dashboard shows them: ms, s, min or h, whichever reads best. */
 export function duration(ms: number | null): string {
 	if (ms === null) return '–';
-	if (ms < 1000) return `${Math.round(ms)} ms`;
-	if (ms < 120_000) return `${(ms / 1000).toFixed(1)} s`;
-	if (ms < 7_200_000) return `${Math.round(ms / 60_000)} min`;
-	return `${(ms / 3_600_000).toFixed(1)} h`;
+	if (ms < MS_PER_SECOND) return `${Math.round(ms)} ms`;
+	if (ms < 2 * MS_PER_MINUTE) return `${(ms / MS_PER_SECOND).toFixed(1)} s`;
+	if (ms < 2 * MS_PER_HOUR) return `${Math.round(ms / MS_PER_MINUTE)} min`;
+	return `${(ms / MS_PER_HOUR).toFixed(1)} h`;
 }
 
 /** Nearest-rank percentile of an ascending list; null when empty. */

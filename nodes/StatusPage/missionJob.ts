@@ -1,12 +1,12 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { MS_PER_MINUTE, MS_PER_SECOND } from '../shared/units';
+
 /** A queued or running job whose row has not moved for this long has lost its run (n8n stopped). */
 export const DEFAULT_STALE_AFTER_MINUTES = 10;
 /** A job id issued this recently may not have its row yet (the 202 is sent before the row is saved). */
 export const DEFAULT_ISSUED_WITHIN_SECONDS = 60;
 
-const MS_PER_SECOND = 1000;
-const SECONDS_PER_MINUTE = 60;
 /** UUIDv7: the version digit is the 15th character; the first 48 bits are Unix milliseconds. */
 const UUID_VERSION_INDEX = 14;
 const UUID_TIME_HEX_DIGITS = 12;
@@ -46,7 +46,7 @@ function defined(object: IDataObject): IDataObject {
  */
 export function missionJobStatus(row: IDataObject, settings: MissionJobSettings): IDataObject {
 	const updatedAt = timeOf(row.updatedAt);
-	const staleMs = settings.staleAfterMinutes * SECONDS_PER_MINUTE * MS_PER_SECOND;
+	const staleMs = settings.staleAfterMinutes * MS_PER_MINUTE;
 	const stale = (row.state === 'queued' || row.state === 'running') && settings.now - updatedAt > staleMs;
 	const result = typeof row.result === 'string' && row.result !== '' ? (JSON.parse(row.result) as unknown) : undefined;
 	return defined({

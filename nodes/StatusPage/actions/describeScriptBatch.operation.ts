@@ -1,21 +1,13 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { fromData, readRows, readText } from '../parameters';
-import { batchStatus, finishedFiles, readBatch } from '../scriptBatch';
+import { batchRowsProperty, readBatchRows } from '../batchRows';
+import { readText } from '../parameters';
+import { batchStatus, finishedFiles } from '../scriptBatch';
 
 const show = { show: { operation: ['describeScriptBatch'] } };
 
 export const description: INodeProperties[] = [
-	{
-		displayName: 'Batch Rows',
-		name: 'rows',
-		type: 'json',
-		default: '[]',
-		required: true,
-		displayOptions: show,
-		description: "The batch's rows of the gemini_ops_script_jobs Data table (the batch row and one row per title)",
-		hint: "E.g. {{ $('Find the batch').all().pluck('json') }}",
-	},
+	batchRowsProperty('describeScriptBatch'),
 	{
 		displayName: 'Batch ID',
 		name: 'batchId',
@@ -31,8 +23,7 @@ export const description: INodeProperties[] = [
  * finished file's stored path and ZIP name, for GET /scripts/download; never sent to callers).
  */
 export function execute(ctx: IExecuteFunctions, itemIndex: number): IDataObject {
-	const rows = readRows(ctx, itemIndex, 'rows', 'Batch Rows');
-	const batch = fromData(ctx, itemIndex, 'Batch Rows', () => readBatch(rows));
+	const batch = readBatchRows(ctx, itemIndex);
 	const batchId = readText(ctx, itemIndex, 'batchId');
 	return {
 		found: batch.batch !== undefined,

@@ -1,22 +1,13 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { fromData, readRows, readText, requiredText } from '../parameters';
-import { readBatch } from '../scriptBatch';
+import { batchRowsProperty, readBatchRows } from '../batchRows';
+import { readText, requiredText } from '../parameters';
 import { scriptBatchPage } from '../scriptBatchPage';
 
 const show = { show: { operation: ['scriptBatchPage'] } };
 
 export const description: INodeProperties[] = [
-	{
-		displayName: 'Batch Rows',
-		name: 'rows',
-		type: 'json',
-		default: '[]',
-		required: true,
-		displayOptions: show,
-		description: "The batch's rows of the gemini_ops_script_jobs Data table (the batch row and one row per title)",
-		hint: "E.g. {{ $('Find the batch').all().pluck('json') }}",
-	},
+	batchRowsProperty('scriptBatchPage'),
 	{
 		displayName: 'Page URL',
 		name: 'pageUrl',
@@ -47,8 +38,7 @@ export const description: INodeProperties[] = [
 
 /** The progress page of one script batch, as HTML in `html`. */
 export function execute(ctx: IExecuteFunctions, itemIndex: number): IDataObject {
-	const rows = readRows(ctx, itemIndex, 'rows', 'Batch Rows');
-	const batch = fromData(ctx, itemIndex, 'Batch Rows', () => readBatch(rows));
+	const batch = readBatchRows(ctx, itemIndex);
 	const links = {
 		pageUrl: requiredText(ctx, itemIndex, 'pageUrl', 'Page URL', "Use the webhook's own address, e.g. {{ $('GET /scripts/progress').first().json.webhookUrl }}."),
 		batchId: readText(ctx, itemIndex, 'batchId'),
