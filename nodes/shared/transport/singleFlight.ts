@@ -98,6 +98,11 @@ export class SingleFlight<T, E = never> {
 		return outcome.value;
 	}
 
+	/** Forgets every flight (tests, through resetProcessState): running work goes on, later callers start afresh. */
+	clear(): void {
+		this.flights.clear();
+	}
+
 	get size(): number {
 		return this.flights.size;
 	}
