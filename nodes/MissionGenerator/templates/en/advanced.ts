@@ -1,6 +1,6 @@
 import type { MissionTemplate } from '../types';
 
-// ADVANCED missions of en; see ./index.ts.
+/** The built-in English ADVANCED missions (see ../en.ts). */
 export const EN_ADVANCED: readonly MissionTemplate[] = [
 	{
 		key: 'en:advanced:habits:iron-discipline',

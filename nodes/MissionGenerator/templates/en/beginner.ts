@@ -1,6 +1,6 @@
 import type { MissionTemplate } from '../types';
 
-// BEGINNER missions of en; see ./index.ts.
+/** The built-in English BEGINNER missions (see ../en.ts). */
 export const EN_BEGINNER: readonly MissionTemplate[] = [
 	{
 		key: 'en:beginner:habits:first-entries',
@@ -252,5 +252,4 @@ export const EN_BEGINNER: readonly MissionTemplate[] = [
 		targetRange: [2, 3],
 		xpRange: [20, 45],
 	},
-
 ];

@@ -1,6 +1,6 @@
 import type { MissionTemplate } from '../types';
 
-// INTERMEDIATE missions of en; see ./index.ts.
+/** The built-in English INTERMEDIATE missions (see ../en.ts). */
 export const EN_INTERMEDIATE: readonly MissionTemplate[] = [
 	{
 		key: 'en:intermediate:habits:logging-marathon',
@@ -252,5 +252,4 @@ export const EN_INTERMEDIATE: readonly MissionTemplate[] = [
 		targetRange: [20, 35],
 		xpRange: [70, 140],
 	},
-
 ];

@@ -1,6 +1,6 @@
 import type { MissionTemplate } from '../types';
 
-// ADVANCED missions of ptBR; see ./index.ts.
+/** The built-in Brazilian Portuguese ADVANCED missions (see ../ptBR.ts). */
 export const PT_BR_ADVANCED: readonly MissionTemplate[] = [
 	{
 		key: 'pt-BR:advanced:habits:iron-discipline',

@@ -1,6 +1,6 @@
 import type { MissionTemplate } from '../types';
 
-// BEGINNER missions of ptBR; see ./index.ts.
+/** The built-in Brazilian Portuguese BEGINNER missions (see ../ptBR.ts). */
 export const PT_BR_BEGINNER: readonly MissionTemplate[] = [
 	{
 		key: 'pt-BR:beginner:habits:first-records',
@@ -252,5 +252,4 @@ export const PT_BR_BEGINNER: readonly MissionTemplate[] = [
 		targetRange: [2, 3],
 		xpRange: [20, 45],
 	},
-
 ];

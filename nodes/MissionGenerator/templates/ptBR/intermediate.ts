@@ -1,6 +1,6 @@
 import type { MissionTemplate } from '../types';
 
-// INTERMEDIATE missions of ptBR; see ./index.ts.
+/** The built-in Brazilian Portuguese INTERMEDIATE missions (see ../ptBR.ts). */
 export const PT_BR_INTERMEDIATE: readonly MissionTemplate[] = [
 	{
 		key: 'pt-BR:intermediate:habits:logging-marathon',
@@ -252,5 +252,4 @@ export const PT_BR_INTERMEDIATE: readonly MissionTemplate[] = [
 		targetRange: [20, 35],
 		xpRange: [70, 140],
 	},
-
 ];

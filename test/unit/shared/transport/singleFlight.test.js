@@ -205,4 +205,21 @@ describe('SingleFlight', () => {
 		await expect(flights.run('k', work, undefined, { signal: controller.signal })).rejects.toBeInstanceOf(CancelledError);
 		expect(work).not.toHaveBeenCalled();
 	});
+
+	test('clear (resetProcessState) forgets running flights: a later caller starts afresh, the running work goes on', async () => {
+		const flights = new SingleFlight();
+		const first = controllable();
+		const second = controllable();
+		const a = flights.run('k', first.work);
+		flights.clear();
+		expect(flights.size).toBe(0);
+		const b = flights.run('k', second.work);
+		await tick();
+		expect(first.signal.aborted).toBe(false);
+		first.finish('one');
+		second.finish('two');
+		expect(await a).toEqual({ value: 'one', shared: false });
+		expect(await b).toEqual({ value: 'two', shared: false });
+		expect(flights.size).toBe(0);
+	});
 });
