@@ -64,24 +64,25 @@ export const CREDENTIAL_NAMES: Record<Provider, string> = {
 	gemini: GEMINI_CREDENTIAL_NAME,
 };
 
-function text(ctx: IExecuteFunctions, name: string, itemIndex: number, fallback = ''): string {
+function stringParameter(ctx: IExecuteFunctions, name: string, itemIndex: number, fallback = ''): string {
 	return String(ctx.getNodeParameter(name, itemIndex, fallback) ?? '');
 }
 
-/** What holds for the whole execution: Provider cannot be an expression; the caps are read from the first item. */
+/** What holds for the whole execution: Provider cannot be an expression; the caps come from the first item. */
 export interface NodeSettings {
 	provider: Provider;
 	resilience: ResilienceOptions;
 }
 
-function optionsOf(ctx: IExecuteFunctions, itemIndex: number): IDataObject {
+/** The Options collection of an item: Max Text Length and the shared resilience options. */
+function optionsCollection(ctx: IExecuteFunctions, itemIndex: number): IDataObject {
 	return (ctx.getNodeParameter('options', itemIndex, {}) ?? {}) as IDataObject;
 }
 
 export function readNodeSettings(ctx: IExecuteFunctions): NodeSettings {
 	return {
 		provider: ctx.getNodeParameter('provider', 0, DEFAULT_PROVIDER) === 'gemini' ? 'gemini' : 'googleCloud',
-		resilience: readResilience(optionsOf(ctx, 0), TTS_RESILIENCE_DEFAULTS),
+		resilience: readResilience(optionsCollection(ctx, 0), TTS_RESILIENCE_DEFAULTS),
 	};
 }
 
@@ -97,8 +98,8 @@ export interface ItemParameters {
 
 /** Text, title, output naming and options of one item; refuses empty text and text over Max Text Length. */
 export function readItemParameters(ctx: IExecuteFunctions, itemIndex: number): ItemParameters {
-	const spoken = text(ctx, 'text', itemIndex);
-	const options = optionsOf(ctx, itemIndex);
+	const spoken = stringParameter(ctx, 'text', itemIndex);
+	const options = optionsCollection(ctx, itemIndex);
 	const maxCharacters = numberOr(options.maxCharacters, DEFAULT_MAX_CHARACTERS);
 	if (spoken.trim() === '') {
 		throw invalidParameter(ctx, itemIndex, 'The text', 'is empty, so there is nothing to say', 'Set Text, or check that the expression in Text finds a value in this item.');
@@ -112,9 +113,9 @@ export function readItemParameters(ctx: IExecuteFunctions, itemIndex: number): I
 	}
 	return {
 		text: spoken,
-		title: text(ctx, 'title', itemIndex).trim(),
-		fileName: text(ctx, 'fileName', itemIndex).trim(),
-		binaryProperty: text(ctx, 'binaryPropertyName', itemIndex, DEFAULT_BINARY_PROPERTY).trim() || DEFAULT_BINARY_PROPERTY,
+		title: stringParameter(ctx, 'title', itemIndex).trim(),
+		fileName: stringParameter(ctx, 'fileName', itemIndex).trim(),
+		binaryProperty: stringParameter(ctx, 'binaryPropertyName', itemIndex, DEFAULT_BINARY_PROPERTY).trim() || DEFAULT_BINARY_PROPERTY,
 		resilience: readResilience(options, TTS_RESILIENCE_DEFAULTS),
 	};
 }
@@ -128,7 +129,7 @@ export interface CloudParameters {
 }
 
 export function readCloudParameters(ctx: IExecuteFunctions, itemIndex: number): CloudParameters {
-	const languageCode = text(ctx, 'languageCode', itemIndex).trim();
+	const languageCode = stringParameter(ctx, 'languageCode', itemIndex).trim();
 	if (languageCode === '') {
 		throw invalidParameter(ctx, itemIndex, 'Language Code', 'is empty', 'Set it to the language of the text, e.g. en-US or pt-BR.');
 	}
@@ -138,7 +139,7 @@ export function readCloudParameters(ctx: IExecuteFunctions, itemIndex: number): 
 		languageCode,
 		voiceName: String(ctx.getNodeParameter('voice', itemIndex, '', { extractValue: true }) ?? '').trim(),
 		audio: {
-			encoding: ENCODINGS[text(ctx, 'audioEncoding', itemIndex, DEFAULT_AUDIO_ENCODING)] ?? ENCODINGS[DEFAULT_AUDIO_ENCODING],
+			encoding: ENCODINGS[stringParameter(ctx, 'audioEncoding', itemIndex, DEFAULT_AUDIO_ENCODING)] ?? ENCODINGS[DEFAULT_AUDIO_ENCODING],
 			speakingRate: numberOption(options, 'speakingRate', AUDIO_OPTION_DEFAULTS),
 			pitch: numberOption(options, 'pitch', AUDIO_OPTION_DEFAULTS),
 			volumeGainDb: numberOption(options, 'volumeGainDb', AUDIO_OPTION_DEFAULTS),
@@ -171,11 +172,11 @@ export function readGeminiParameters(ctx: IExecuteFunctions, itemIndex: number):
 	const dialogue = ctx.getNodeParameter('speakers', itemIndex, DEFAULT_SPEAKERS) === 'auto';
 	return {
 		model: modelParameter(ctx, 'model', itemIndex, DEFAULT_TTS_MODEL),
-		voice: geminiVoice(ctx, itemIndex, text(ctx, 'geminiVoice', itemIndex, DEFAULT_GEMINI_VOICE), 'Voice'),
-		style: text(ctx, 'styleInstruction', itemIndex).trim().replace(/:\s*$/, ''),
-		languageCode: text(ctx, 'languageCode', itemIndex).trim(),
+		voice: geminiVoice(ctx, itemIndex, stringParameter(ctx, 'geminiVoice', itemIndex, DEFAULT_GEMINI_VOICE), 'Voice'),
+		style: stringParameter(ctx, 'styleInstruction', itemIndex).trim().replace(/:\s*$/, ''),
+		languageCode: stringParameter(ctx, 'languageCode', itemIndex).trim(),
 		dialogue,
 		// Shown (and so set) only for Two Voices.
-		secondVoice: dialogue ? text(ctx, 'secondVoice', itemIndex, DEFAULT_SECOND_VOICE) : DEFAULT_SECOND_VOICE,
+		secondVoice: dialogue ? stringParameter(ctx, 'secondVoice', itemIndex, DEFAULT_SECOND_VOICE) : DEFAULT_SECOND_VOICE,
 	};
 }
