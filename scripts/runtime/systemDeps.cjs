@@ -9,6 +9,7 @@ const { spawnSync } = require('node:child_process');
 const SYSTEM_PACKAGES = [
 	{ file: '/usr/bin/chromium', packages: ['chromium'], why: 'browser checks of the editor and pages' },
 	{ file: '/usr/bin/ffprobe', packages: ['ffmpeg'], why: 'Text to Speech tests decode joined MP3/WAV/Ogg Opus audio to the end' },
+	{ file: '/usr/bin/file', packages: ['file'], why: 'the Google fake\'s tests identify the audio it makes with file(1)' },
 ];
 
 function missing() {
