@@ -150,6 +150,11 @@ class QueueCluster {
 		for (const process of [...this.workers, this.main, this.redis, this.postgres]) process?.killNow();
 	}
 
+	/** The end of every process' log: for a failed test. */
+	logTail(lines = 60) {
+		return [this.main, ...this.workers, this.redis, this.postgres].filter(Boolean).map((p) => p.logTail(lines)).join('\n');
+	}
+
 	get pids() {
 		return { main: this.main?.pid, workers: this.workers.map((w) => w.pid), postgres: this.postgres.pid, redis: this.redis.pid };
 	}

@@ -126,7 +126,8 @@ class PostgresServer extends ServiceProcess {
 		fs.mkdirSync(this.folder, { recursive: true });
 		this.initialise();
 		this.port = await freePort(HOST);
-		const settings = ['listen_addresses=127.0.0.1', `unix_socket_directories=${this.dataDir}`, ...(this.durable ? [] : ['fsync=off', 'synchronous_commit=off', 'full_page_writes=off'])];
+		// TCP on loopback only: a Unix socket path under a deep cache folder passes the 107-byte limit.
+		const settings = ['listen_addresses=127.0.0.1', 'unix_socket_directories=', ...(this.durable ? [] : ['fsync=off', 'synchronous_commit=off', 'full_page_writes=off'])];
 		const { command, args } = asNonRoot(path.join(this.binDir, 'postgres'), ['-D', this.dataDir, '-p', String(this.port), ...settings.flatMap((s) => ['-c', s])]);
 		const logOffset = fs.existsSync(this.logFile) ? fs.statSync(this.logFile).size : 0;
 		this.spawn(command, args);

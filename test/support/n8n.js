@@ -104,6 +104,67 @@ async function startN8n({ gemini = null, tts = null, extraWorkflows = [], env = 
 	return instance;
 }
 
+/**
+ * The same in n8n's queue mode (scripts/runtime/queue.cjs): Postgres, Redis, the main and
+ * `workers` n8n workers, every shipped workflow published. Resolves with the cluster once every
+ * webhook answers and every worker is ready; `cluster.main` is the N8nInstance the webhook
+ * clients take, `cluster.workers[i]` each worker (killWorker/stopWorker/restartWorker by index).
+ */
+async function startQueueN8n({ gemini = null, tts = null, extraWorkflows = [], env = {}, workers = 2 } = {}) {
+	const timings = {};
+	let t = Date.now();
+	const { paths } = await runtime.provision({ log });
+	const { binDir } = await runtime.provisionPostgres({ log });
+	timings.provisionMs = Date.now() - t;
+	runtime.buildPackage({ log });
+	removeStaleRuns();
+	const userFolder = path.join(E2E_ROOT, `queue-${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}`);
+	fs.mkdirSync(userFolder, { recursive: true });
+	const tarball = runtime.packPackage(path.join(userFolder, 'pack'));
+	const cluster = new runtime.QueueCluster({
+		userFolder,
+		port: await runtime.freePort(),
+		paths,
+		postgresBinDir: binDir,
+		durable: false,
+		workers,
+		webhookSecret: `e2e-${crypto.randomBytes(16).toString('hex')}`,
+		gemini,
+		tts,
+		extraWorkflows,
+		env,
+		log,
+	});
+	installExitHooks();
+	live.add(cluster);
+	try {
+		t = Date.now();
+		await cluster.setup({ tarball });
+		timings.setupMs = Date.now() - t;
+		t = Date.now();
+		await cluster.start();
+		timings.readyMs = Date.now() - t;
+		t = Date.now();
+		await cluster.activate();
+		timings.webhooksMs = Date.now() - t;
+	} catch (error) {
+		await stopQueueN8n(cluster, { keepFolder: true });
+		throw error;
+	}
+	cluster.timings = timings;
+	log(`queue mode: main ${cluster.main.baseUrl}, workers ${cluster.workers.map((w) => w.pid).join(', ')} (${userFolder}); ${JSON.stringify(timings)}`);
+	return cluster;
+}
+
+/** Stops the cluster (workers, main, Redis, Postgres); the folder is kept when a test failed. */
+async function stopQueueN8n(cluster, { keepFolder = false } = {}) {
+	if (!cluster) return;
+	await cluster.stop();
+	live.delete(cluster);
+	if (keepFolder || cluster.failed || cluster.main?.failed) log(`kept ${cluster.folder} for inspection`);
+	else fs.rmSync(cluster.folder, { recursive: true, force: true });
+}
+
 /** Stops n8n by PID (process group). Removes the folder unless a test failed or keepFolder. */
 async function stopN8n(instance, { keepFolder = false } = {}) {
 	if (!instance) return;
@@ -174,4 +235,4 @@ function percentile(sorted, p) {
 	return sorted[Math.max(0, index)];
 }
 
-module.exports = { runtime, startN8n, stopN8n, printLogsOnFailure, missionClient, percentile, killAll };
+module.exports = { runtime, startN8n, stopN8n, startQueueN8n, stopQueueN8n, printLogsOnFailure, missionClient, percentile, killAll };
