@@ -8,7 +8,8 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const { N8nInstance } = require('./instance.cjs');
-const { freePort } = require('./http.cjs');
+const { freePort, isPortFree } = require('./http.cjs');
+const { sleep, isAlive } = require('./process.cjs');
 const { PostgresServer, RedisServer } = require('./services.cjs');
 
 const DEFAULT_WORKERS = 2;
@@ -16,22 +17,24 @@ const DEFAULT_WORKERS = 2;
 // status read or a progress post is a (short) job too, and queues behind these.
 const DEFAULT_CONCURRENCY = 10;
 const SECOND_MS = 1000;
+const KILL_WAIT_MS = 10_000;
+const KILL_POLL_MS = 100;
 
 /**
  * n8n's settings for failure handling in queue mode (each may be overridden from the shell).
  * A dead worker's job is found by Bull when its lease runs out and a live worker next looks for
  * stalled jobs; n8n 2.41 never runs it again (maxStalledCount 0): the main waits up to 30 s more
  * (fixed in n8n) for a late result, then ends the execution `error` and starts the error workflow.
- * Worst case from SIGKILL to that: LOCK_DURATION + STALLED_INTERVAL + 30 s = 45 s.
+ * Worst case from SIGKILL to that: LOCK_DURATION + STALLED_INTERVAL + 30 s = 41 s.
  */
 const QUEUE_SETTINGS = {
 	// A running job's lease in Redis (ms; n8n's default 60 s). Shorter finds a dead worker sooner;
 	// a live worker loses its job only if its event loop is stuck this long.
-	QUEUE_WORKER_LOCK_DURATION: String(10 * SECOND_MS),
+	QUEUE_WORKER_LOCK_DURATION: String(8 * SECOND_MS),
 	// How often a worker renews that lease (ms; default 10 s): four chances before it runs out.
-	QUEUE_WORKER_LOCK_RENEW_TIME: String(2.5 * SECOND_MS),
+	QUEUE_WORKER_LOCK_RENEW_TIME: String(2 * SECOND_MS),
 	// How often each worker looks for jobs whose lease ran out (ms; default 30 s).
-	QUEUE_WORKER_STALLED_INTERVAL: String(5 * SECOND_MS),
+	QUEUE_WORKER_STALLED_INTERVAL: String(3 * SECOND_MS),
 	// SIGTERM (a rolling restart): a worker takes no new job and waits this long (s; default 30)
 	// for its running ones. 300 s covers the longest bounded job: a Text to Speech item's 100 s
 	// deadline, several times (a script title's steps), with room.
@@ -125,12 +128,19 @@ class QueueCluster {
 		await this.workers[index].stop();
 	}
 
-	/** SIGKILL to a worker's whole process group (n8n and its task runner): a machine lost. */
-	killWorker(index) {
+	/**
+	 * SIGKILL to a worker's whole process group (n8n and its task runner): a machine lost.
+	 * Resolves once the process is gone and its sockets are closed (its health port is free), so
+	 * Redis no longer hands it jobs: a job enqueued in the same instant as the kill may still go
+	 * to the dying worker, and is then reported like the others it held.
+	 */
+	async killWorker(index) {
 		const worker = this.workers[index];
 		const pid = worker.pid;
 		worker.killNow();
 		worker.pid = null;
+		const deadline = Date.now() + KILL_WAIT_MS;
+		while ((isAlive(pid) || !(await isPortFree(worker.port))) && Date.now() < deadline) await sleep(KILL_POLL_MS);
 		return pid;
 	}
 

@@ -108,7 +108,15 @@ test(
 		expect(held(victim).length).toBeGreaterThan(0);
 
 		const killedAt = Date.now();
-		cluster.killWorker(victim);
+		await cluster.killWorker(victim);
+		// A job accepted after the loss runs on the survivor; then the victim comes back (for the
+		// next test) while the lost jobs wait for their report.
+		const after = await accept(QUICK_JOB);
+		const { final: afterFinal } = await client.waitForJob(after);
+		expect(afterFinal.state).toBe('succeeded');
+		const [afterExecution] = await executionIds([after]);
+		expect(workerOf(afterExecution)).toBe(survivor);
+		const restarted = cluster.restartWorker(victim);
 		const reported = await Promise.all(
 			held(victim).map(async ({ jobId }) => {
 				const final = await waitUntil(`job ${jobId} to be reported`, async () => {
@@ -118,6 +126,7 @@ test(
 				return { final, ms: Date.now() - killedAt };
 			}),
 		);
+		await restarted;
 		process.stderr.write(`[e2e] SIGKILL → failed/interrupted after ${reported.map((r) => r.ms).join(', ')} ms: ${reported[0].final.message}\n`);
 		for (const { final, ms } of reported) {
 			expect(final).toMatchObject({ state: 'failed', reason: 'interrupted' });
@@ -134,13 +143,6 @@ test(
 			const { final } = await client.waitForJob(jobId);
 			expect(final.state).toBe('succeeded');
 		}
-		const after = await accept(QUICK_JOB);
-		const { final } = await client.waitForJob(after);
-		expect(final.state).toBe('succeeded');
-		const [executionId] = await executionIds([after]);
-		expect(workerOf(executionId)).toBe(survivor);
-
-		await cluster.restartWorker(victim);
 	}),
 );
 
