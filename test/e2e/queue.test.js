@@ -7,10 +7,10 @@
 const { startFakeGoogle } = require('../support/fakeGoogle');
 const { runtime, startQueueN8n, stopQueueN8n, printLogsOnFailure, missionClient } = require('../support/n8n');
 
-// Slow enough that a 40-mission EXPERT job (no templates: all from the fake) runs for several seconds.
+// Slow enough that a 100-mission EXPERT job (no templates: all from the fake) runs for tens of seconds.
 const FAKE_LATENCY_MS = 2000;
 const REPORTED_WITHIN_MS = 60_000;
-const SLOW_JOB = { tier: 'EXPERT', count: 40, locale: 'en' };
+const SLOW_JOB = { tier: 'EXPERT', count: 100, locale: 'en' };
 const QUICK_JOB = { tier: 'BEGINNER', count: 3, locale: 'en' };
 
 jest.setTimeout(300_000);
@@ -73,11 +73,17 @@ async function accept(body) {
 	return res.json.jobId;
 }
 
+/** Accepts `count` slow jobs; once none is queued, the ones running, each with its worker. */
 async function runningJobsByWorker(count) {
 	const jobIds = await Promise.all(Array.from({ length: count }, () => accept(SLOW_JOB)));
-	await waitUntil('every job to run', async () => (await Promise.all(jobIds.map(statusOf))).every((s) => s?.state === 'running'), 60_000);
+	const states = await waitUntil('every job to start', async () => {
+		const all = await Promise.all(jobIds.map(statusOf));
+		return all.every((s) => s && s.state !== 'queued') ? all.map((s) => s.state) : null;
+	}, 120_000);
 	const ids = await executionIds(jobIds);
-	return jobIds.map((jobId, i) => ({ jobId, executionId: ids[i], worker: workerOf(ids[i]) }));
+	return jobIds
+		.map((jobId, i) => ({ jobId, executionId: ids[i], worker: workerOf(ids[i]), state: states[i] }))
+		.filter((job) => job.state === 'running');
 }
 
 test(
