@@ -12,6 +12,7 @@ const SYSTEM_PACKAGES = [
 	// n8n's queue mode keeps its job queue in Redis (n8n 2.41 needs Redis 6 or newer; bookworm has 7.0).
 	// The package's own service is not used: queue mode starts a redis-server of its own on a free port.
 	{ file: '/usr/bin/redis-server', packages: ['redis-server'], why: 'queue mode (npm run start:queue, test/e2e/queue.test.js) keeps its job queue in Redis' },
+	{ file: '/usr/bin/file', packages: ['file'], why: 'the Google fake\'s tests identify the audio it makes with file(1)' },
 ];
 
 function missing() {
