@@ -62,6 +62,7 @@ class QueueCluster {
 	constructor(options) {
 		this.options = options;
 		this.folder = path.resolve(options.userFolder);
+		this.userFolder = this.folder;
 		this.log = options.log;
 		this.workerCount = options.workers ?? DEFAULT_WORKERS;
 		this.concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;

@@ -5,7 +5,7 @@
 // "Worker started execution <id>", and the job's row holds its execution id. One cluster serves
 // the whole file (a cold start is most of its time).
 const { startFakeGoogle } = require('../support/fakeGoogle');
-const { runtime, startQueueN8n, stopQueueN8n, printLogsOnFailure, missionClient } = require('../support/n8n');
+const { runtime, startQueueN8n, stopN8n, printLogsOnFailure, missionClient } = require('../support/n8n');
 
 // Slow enough that a 100-mission EXPERT job (no templates: all from the fake) runs for tens of seconds.
 const FAKE_LATENCY_MS = 2000;
@@ -29,7 +29,7 @@ beforeAll(async () => {
 }, 900_000);
 
 afterAll(async () => {
-	await stopQueueN8n(cluster);
+	await stopN8n(cluster);
 	if (fake) await fake.close();
 }, 120_000);
 
