@@ -5,10 +5,11 @@
 const { PrioritySemaphore, getSharedPrioritySemaphore } = require('../../../nodes/shared/transport/prioritySemaphore');
 const { CircuitBreaker, isOutageFailure } = require('../../../nodes/shared/transport/circuitBreaker');
 const { cosineSimilarity } = require('../../../nodes/shared/gemini/embed');
-const { replyBudget, resetReplyBudgets } = require('../../../nodes/IssueTriage/engine/budget');
+const { replyBudget } = require('../../../nodes/IssueTriage/engine/budget');
+const { resetProcessState } = require('../../../nodes/shared/state');
 const { bestMatch, parseKnownReplies } = require('../../../nodes/IssueTriage/engine/replyCache');
 const { ruleTriage, rulePriority, DEFAULT_CATEGORIES } = require('../../../nodes/IssueTriage/engine/rules');
-const { detectLanguage } = require('../../../nodes/IssueTriage/engine/language');
+const { languageOf } = require('../../../nodes/IssueTriage/engine/language');
 const { validateTriage } = require('../../../nodes/IssueTriage/engine/prompt');
 const { CallTimeoutError, GoogleHttpError } = require('../../../nodes/shared/errors');
 
@@ -108,7 +109,7 @@ describe('CircuitBreaker', () => {
 });
 
 describe('reply budget', () => {
-	beforeEach(() => resetReplyBudgets());
+	beforeEach(() => resetProcessState());
 
 	test('critical replies per minute: over budget says when the oldest leaves the window', () => {
 		const budget = replyBudget('scope');
@@ -171,7 +172,7 @@ describe('rule-based fallback', () => {
 		['I would like to know more about the plans', 'medium', 'en'],
 	])('%s → %s (%s)', (text, priority, language) => {
 		expect(rulePriority(text)).toBe(priority);
-		expect(detectLanguage(text)).toBe(language);
+		expect(languageOf('', text, 'en')).toBe(language);
 	});
 
 	test('category by keywords, template reply in the language, critical escalated', () => {
