@@ -147,7 +147,7 @@ const byDisplayName = (a: INodeProperties, b: INodeProperties) => a.displayName.
 export const issueTriageProperties: INodeProperties[] = [
 	{
 		displayName:
-			'One issue per item. Every item leaves through exactly one output: its priority, Deferred (over the reply budget, with retryAt) or Duplicate. Without Gemini, rules and template replies answer.',
+			'One issue per item. Every item leaves through exactly one output: its priority, Deferred (over the reply budget, with retryAt) or Duplicate. Without Gemini, rules and template replies answer. With Continue On Fail, a failing item is an error item on the first output (Critical, or Triaged).',
 		name: 'notice',
 		type: 'notice',
 		default: '',
@@ -224,5 +224,8 @@ const output = (displayName: string) => ({ type: 'main', displayName });
 const SPLIT_OUTPUTS = [...['Critical', 'High', 'Medium', 'Low'].map(output), output('Deferred'), output('Duplicate'), output('Report')];
 const SINGLE_OUTPUTS = [output('Triaged'), output('Deferred'), output('Duplicate'), output('Report')];
 
-/** Outputs follow "One Output per Priority": Critical, High, Medium, Low (or Triaged), Deferred, Duplicate, Report. */
+/**
+ * Outputs follow "One Output per Priority": Critical, High, Medium, Low (or Triaged), Deferred,
+ * Duplicate, Report. Error items (Continue On Fail) go on the first: Critical, or Triaged.
+ */
 export const outputsExpression: `={{${string}}}` = `={{ $parameter.splitByPriority === false ? ${JSON.stringify(SINGLE_OUTPUTS)} : ${JSON.stringify(SPLIT_OUTPUTS)} }}`;
