@@ -98,7 +98,7 @@ async function generateForItem(
 				return await generateMissions(request, ai ?? noAiReason ?? NO_CREDENTIAL, emit, { jobId });
 			},
 			(event) => reporter.send(event),
-			{ signal: ctx.getExecutionCancelSignal(), deadlineAt: settings.deadlineAt + FLIGHT_WAIT_GRACE_MS },
+			{ signal: ctx.getExecutionCancelSignal(), deadlineAt: settings.deadlineAt + FLIGHT_WAIT_GRACE_MS, boundToCaller: true },
 		);
 		await reporter.flush();
 		const result = shared ? { ...value, report: sharedReport(value.report) } : value;
