@@ -60,7 +60,7 @@ class ReplyBudget {
 
 const budgets = processState(
 	'issueTriageReplyBudgets',
-	'per process: the replies each Issue Triage node sent in the last minute, per priority (in queue mode each worker has its own budget)',
+	'per process: the replies each Issue Triage node sent in the last minute, per priority; in queue mode each worker has its own budget',
 	() => new Map<string, ReplyBudget>(),
 );
 

@@ -34,20 +34,14 @@ export interface LedgerEntry {
 
 const ledger = processState(
 	'issueTriageDuplicates',
-	'per process: the issues each Issue Triage node saw within its duplicate window (in queue mode each worker has its own; the workflow keeps the ledger that holds across workers)',
+	'per process: the issues each Issue Triage node saw within its duplicate window; in queue mode each worker has its own (the Data table ledger in the workflow is the one they share)',
 	() => new TtlCache<LedgerEntry>({ ttlMs: LEDGER_DEFAULT_TTL_MS, maxEntries: MAX_LEDGER_ENTRIES }),
 );
 
-// A SingleFlight forgets each flight once it settles; clearing starts a new one for later callers.
-const deliveries = processState(
+const flights = processState(
 	'issueTriageDeliveries',
-	'per process: the triage under way per issue, which a simultaneous second delivery joins (in queue mode each worker has its own)',
-	() => ({
-		flights: new SingleFlight<unknown>(),
-		clear() {
-			this.flights = new SingleFlight<unknown>();
-		},
-	}),
+	'per process: the triage under way per issue, which a second delivery arriving at the same moment joins; in queue mode each worker has its own',
+	() => new SingleFlight<unknown>(),
 );
 
 /** `e:<eventId>` when the issue has one, else a hash of its id and normalised text. */
@@ -75,6 +69,6 @@ export function forget(key: string): void {
  * already under way (a simultaneous duplicate delivery).
  */
 export async function singleDelivery<T>(key: string, work: () => Promise<T>): Promise<{ value: T; shared: boolean }> {
-	const { value, shared } = await deliveries.flights.run(key, async () => await work());
+	const { value, shared } = await flights.run(key, async () => await work());
 	return { value: value as T, shared };
 }

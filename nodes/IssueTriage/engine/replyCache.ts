@@ -16,7 +16,7 @@ const MAX_RECENT_PER_SCOPE = 1000;
 
 const recent = processState(
 	'issueTriageRecentReplies',
-	'per process: the AI replies each Issue Triage node made lately, reused for near-repeats (in queue mode each worker has its own; the workflow stores replies for all of them)',
+	'per process: the AI replies each Issue Triage node made lately, reused for near-repeats; in queue mode each worker has its own (the known-replies Data table is the one they share)',
 	() => new Map<string, CacheEntry[]>(),
 );
 
