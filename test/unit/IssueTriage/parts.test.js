@@ -6,7 +6,9 @@ const { PrioritySemaphore, getSharedPrioritySemaphore } = require('../../../node
 const { CircuitBreaker, isOutageFailure } = require('../../../nodes/shared/transport/circuitBreaker');
 const { cosineSimilarity } = require('../../../nodes/shared/gemini/embed');
 const { replyBudget } = require('../../../nodes/IssueTriage/engine/budget');
-const { resetProcessState } = require('../../../nodes/shared/state');
+const { describeProcessState, resetProcessState } = require('../../../nodes/shared/state');
+const { duplicateKey, ledgerEntry, recordInLedger } = require('../../../nodes/IssueTriage/engine/duplicates');
+const { recentReplies, rememberReply } = require('../../../nodes/IssueTriage/engine/replyCache');
 const { bestMatch, parseKnownReplies } = require('../../../nodes/IssueTriage/engine/replyCache');
 const { ruleTriage, rulePriority, DEFAULT_CATEGORIES } = require('../../../nodes/IssueTriage/engine/rules');
 const { languageOf } = require('../../../nodes/IssueTriage/engine/language');
@@ -128,6 +130,23 @@ describe('reply budget', () => {
 		budget.tryReserve('high', limits, 10);
 		expect(budget.tryReserve('critical', limits, 20)).toMatchObject({ ok: false, retryAt: 60_000 });
 		expect(budget.used(20)).toEqual({ critical: 0, overall: 2 });
+	});
+});
+
+describe('process state', () => {
+	test('ledger, deliveries, recent replies and budgets are registered per process and cleared by one reset', () => {
+		const stores = Object.fromEntries(describeProcessState().map(({ name, scope }) => [name, scope]));
+		for (const name of ['issueTriageDuplicates', 'issueTriageDeliveries', 'issueTriageRecentReplies', 'issueTriageReplyBudgets']) {
+			expect(stores[name]).toMatch(/^per process: .*in queue mode each worker has its own/);
+		}
+		const key = duplicateKey('scope', { eventId: 'e1', id: '', title: '', body: '' });
+		recordInLedger(key, { firstSeenAt: 1, state: 'answered' }, 60_000);
+		rememberReply('scope', { id: 'r1' });
+		replyBudget('scope').tryReserve('critical', { criticalPerMinute: 0, overallPerMinute: 0 }, Date.now());
+		resetProcessState();
+		expect(ledgerEntry(key)).toBeUndefined();
+		expect(recentReplies('scope')).toEqual([]);
+		expect(replyBudget('scope').used(Date.now())).toEqual({ critical: 0, overall: 0 });
 	});
 });
 
