@@ -1,10 +1,11 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { DEFAULT_EMBEDDING_MODEL, DEFAULT_TEXT_MODEL } from '../shared/gemini/catalog';
+import { modelParameter, numberOption, readPath } from '../shared/node/parameters';
 import { readResilience } from '../shared/node/resilienceOptions';
 import type { ResilienceOptions } from '../shared/node/resilienceOptions';
-import { FIELD_DEFAULTS, issueTriageProperties } from './description';
+import { MS_PER_HOUR, MS_PER_MINUTE, MS_PER_SECOND } from '../shared/units';
 import type { BudgetLimits } from './engine/budget';
 import type { AiSettings } from './engine/decide';
 import { parseKnownReplies } from './engine/replyCache';
@@ -12,11 +13,66 @@ import { DEFAULT_CATEGORIES } from './engine/rules';
 import { isPriority } from './engine/types';
 import type { CacheEntry, Category, Issue } from './engine/types';
 
-const MS_PER_SECOND = 1000;
-const MS_PER_MINUTE = 60_000;
-const MS_PER_HOUR = 3_600_000;
 const MAX_TEXT_CHARACTERS = 20_000;
 const MAX_HISTORY = 20;
+
+/** Where each issue field is read from by default: a dotted path into the input item. */
+export const DEFAULT_ISSUE_ID_PATH = 'id';
+export const DEFAULT_TITLE_PATH = 'title';
+export const DEFAULT_BODY_PATH = 'body';
+export const DEFAULT_CUSTOMER_NAME_PATH = 'customer.name';
+export const DEFAULT_CUSTOMER_HANDLE_PATH = 'customer.phone';
+export const DEFAULT_LANGUAGE_PATH = 'customer.language';
+export const DEFAULT_CHANNEL_PATH = 'channel';
+export const DEFAULT_HISTORY_PATH = 'history';
+export const DEFAULT_EVENT_ID_PATH = 'eventId';
+export const DEFAULT_DETECTED_AT_PATH = 'detectedAt';
+export const DEFAULT_PRIORITY_HINT_PATH = 'priority';
+
+const FIELD_DEFAULTS = {
+	issueId: DEFAULT_ISSUE_ID_PATH,
+	title: DEFAULT_TITLE_PATH,
+	body: DEFAULT_BODY_PATH,
+	customerName: DEFAULT_CUSTOMER_NAME_PATH,
+	customerHandle: DEFAULT_CUSTOMER_HANDLE_PATH,
+	language: DEFAULT_LANGUAGE_PATH,
+	channel: DEFAULT_CHANNEL_PATH,
+	history: DEFAULT_HISTORY_PATH,
+	eventId: DEFAULT_EVENT_ID_PATH,
+	detectedAt: DEFAULT_DETECTED_AT_PATH,
+	priorityHint: DEFAULT_PRIORITY_HINT_PATH,
+} as const;
+
+/** The Options defaults: description.ts shows these, and an unset option reads them. */
+export const DEFAULT_BREAKER_COOL_DOWN_SECONDS = 30;
+export const DEFAULT_BREAKER_FAILURES = 3;
+export const DEFAULT_CACHE_SIMILARITY = 0.8;
+export const DEFAULT_CACHE_TTL_HOURS = 168;
+export const DEFAULT_CRITICAL_PER_MINUTE = 5;
+export const DEFAULT_LANGUAGE = 'en';
+export const DEFAULT_DUPLICATE_WINDOW_MINUTES = 10;
+export const DEFAULT_EMBEDDING_DIMENSIONS = 256;
+export const DEFAULT_MAX_OUTPUT_TOKENS = 1024;
+export const DEFAULT_MAX_REPLY_CHARACTERS = 700;
+export const DEFAULT_REPLY_PART_CHARACTERS = 1000;
+export const DEFAULT_REPLIES_PER_MINUTE = 0;
+export const DEFAULT_TEMPERATURE = 0.3;
+
+const OPTION_DEFAULTS = {
+	breakerCoolDownSeconds: DEFAULT_BREAKER_COOL_DOWN_SECONDS,
+	breakerFailures: DEFAULT_BREAKER_FAILURES,
+	cacheSimilarity: DEFAULT_CACHE_SIMILARITY,
+	cacheTtlHours: DEFAULT_CACHE_TTL_HOURS,
+	criticalPerMinute: DEFAULT_CRITICAL_PER_MINUTE,
+	defaultLanguage: DEFAULT_LANGUAGE,
+	duplicateWindowMinutes: DEFAULT_DUPLICATE_WINDOW_MINUTES,
+	embeddingDimensions: DEFAULT_EMBEDDING_DIMENSIONS,
+	maxOutputTokens: DEFAULT_MAX_OUTPUT_TOKENS,
+	maxReplyCharacters: DEFAULT_MAX_REPLY_CHARACTERS,
+	replyPartCharacters: DEFAULT_REPLY_PART_CHARACTERS,
+	repliesPerMinute: DEFAULT_REPLIES_PER_MINUTE,
+	temperature: DEFAULT_TEMPERATURE,
+} as const;
 
 /** Node-wide settings, read once from the first item. */
 export interface ExecutionParameters {
@@ -32,28 +88,10 @@ export interface ExecutionParameters {
 	knownRepliesField: string;
 }
 
-const OPTION_DEFAULTS: Record<string, unknown> = Object.fromEntries(
-	((issueTriageProperties.find((p) => p.name === 'options')?.options ?? []) as INodeProperties[]).map((o) => [o.name, o.default]),
-);
+/** One item's issue and known replies, or why the issue could not be read (the item fails). */
+export type IssueRead = { ok: true; issue: Issue; knownReplies: CacheEntry[] } | { ok: false; error: unknown };
 
-function numberOption(options: IDataObject, name: string): number {
-	const value = options[name];
-	return typeof value === 'number' && Number.isFinite(value) ? value : Number(OPTION_DEFAULTS[name]);
-}
-
-function modelOption(ctx: IExecuteFunctions, name: string, fallback: string): string {
-	const value = ctx.getNodeParameter(`options.${name}`, 0, fallback, { extractValue: true });
-	return String(value || fallback).trim() || fallback;
-}
-
-export function readPath(source: unknown, path: string): unknown {
-	let current: unknown = source;
-	for (const key of path.split('.').filter((part) => part !== '')) {
-		if (typeof current !== 'object' || current === null) return undefined;
-		current = (current as Record<string, unknown>)[key];
-	}
-	return current;
-}
+const option = (options: IDataObject, name: keyof typeof OPTION_DEFAULTS) => numberOption(options, name, OPTION_DEFAULTS);
 
 function readCategories(ctx: IExecuteFunctions): Category[] {
 	const raw = (ctx.getNodeParameter('categories', 0, {}) as IDataObject).category;
@@ -78,30 +116,30 @@ export function readExecutionParameters(ctx: IExecuteFunctions): ExecutionParame
 		splitByPriority: ctx.getNodeParameter('splitByPriority', 0, true) !== false,
 		categories: readCategories(ctx),
 		ai: {
-			model: modelOption(ctx, 'model', DEFAULT_TEXT_MODEL),
-			embeddingModel: modelOption(ctx, 'embeddingModel', DEFAULT_EMBEDDING_MODEL),
-			temperature: numberOption(options, 'temperature'),
-			maxOutputTokens: numberOption(options, 'maxOutputTokens'),
-			maxReplyCharacters: numberOption(options, 'maxReplyCharacters'),
+			model: modelParameter(ctx, 'options.model', 0, DEFAULT_TEXT_MODEL),
+			embeddingModel: modelParameter(ctx, 'options.embeddingModel', 0, DEFAULT_EMBEDDING_MODEL),
+			temperature: option(options, 'temperature'),
+			maxOutputTokens: option(options, 'maxOutputTokens'),
+			maxReplyCharacters: option(options, 'maxReplyCharacters'),
 			cache: {
 				enabled: options.replyCache !== false,
-				threshold: numberOption(options, 'cacheSimilarity'),
-				ttlMs: numberOption(options, 'cacheTtlHours') * MS_PER_HOUR,
-				dimensions: numberOption(options, 'embeddingDimensions'),
+				threshold: option(options, 'cacheSimilarity'),
+				ttlMs: option(options, 'cacheTtlHours') * MS_PER_HOUR,
+				dimensions: option(options, 'embeddingDimensions'),
 			},
 		},
 		resilience: readResilience(options),
 		budget: {
-			criticalPerMinute: numberOption(options, 'criticalPerMinute'),
-			overallPerMinute: numberOption(options, 'repliesPerMinute'),
+			criticalPerMinute: option(options, 'criticalPerMinute'),
+			overallPerMinute: option(options, 'repliesPerMinute'),
 		},
-		duplicateWindowMs: numberOption(options, 'duplicateWindowMinutes') * MS_PER_MINUTE,
+		duplicateWindowMs: option(options, 'duplicateWindowMinutes') * MS_PER_MINUTE,
 		breaker: {
-			failureThreshold: numberOption(options, 'breakerFailures'),
-			coolDownMs: numberOption(options, 'breakerCoolDownSeconds') * MS_PER_SECOND,
+			failureThreshold: option(options, 'breakerFailures'),
+			coolDownMs: option(options, 'breakerCoolDownSeconds') * MS_PER_SECOND,
 		},
-		defaultLanguage: String(options.defaultLanguage ?? OPTION_DEFAULTS.defaultLanguage).trim() || 'en',
-		partCharacters: numberOption(options, 'replyPartCharacters'),
+		defaultLanguage: String(options.defaultLanguage ?? OPTION_DEFAULTS.defaultLanguage).trim() || OPTION_DEFAULTS.defaultLanguage,
+		partCharacters: option(options, 'replyPartCharacters'),
 		knownRepliesField: String(ctx.getNodeParameter('knownRepliesField', 0, '') ?? '').trim(),
 	};
 }
@@ -129,7 +167,7 @@ function historyAt(json: IDataObject, path: string): string[] {
 }
 
 /** The issue in one item, read through the Input Fields mapping. Fails with the field to fix. */
-export function readIssue(ctx: IExecuteFunctions, itemIndex: number): Issue {
+function readIssue(ctx: IExecuteFunctions, itemIndex: number): Issue {
 	const json = ctx.getInputData()[itemIndex]?.json ?? {};
 	const fields = ctx.getNodeParameter('fields', itemIndex, {}) as IDataObject;
 	const path = (name: keyof typeof FIELD_DEFAULTS) => {
@@ -161,7 +199,18 @@ export function readIssue(ctx: IExecuteFunctions, itemIndex: number): Issue {
 	};
 }
 
-export function readKnownReplies(ctx: IExecuteFunctions, itemIndex: number, field: string): CacheEntry[] {
+function readKnownReplies(ctx: IExecuteFunctions, itemIndex: number, field: string): CacheEntry[] {
 	if (field === '') return [];
 	return parseKnownReplies(readPath(ctx.getInputData()[itemIndex]?.json ?? {}, field));
+}
+
+/** Every item's issue and known replies, read before any work starts (they decide the order). */
+export function readIssues(ctx: IExecuteFunctions, parameters: ExecutionParameters): IssueRead[] {
+	return ctx.getInputData().map((_item, itemIndex) => {
+		try {
+			return { ok: true, issue: readIssue(ctx, itemIndex), knownReplies: readKnownReplies(ctx, itemIndex, parameters.knownRepliesField) };
+		} catch (error) {
+			return { ok: false, error };
+		}
+	});
 }

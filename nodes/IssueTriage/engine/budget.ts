@@ -1,3 +1,5 @@
+import { processState } from '../../shared/state';
+import { MS_PER_MINUTE } from '../../shared/units';
 import type { Priority } from './types';
 
 /**
@@ -7,7 +9,7 @@ import type { Priority } from './types';
  * when the oldest reply in the window leaves it.
  */
 
-export const BUDGET_WINDOW_MS = 60_000;
+export const BUDGET_WINDOW_MS = MS_PER_MINUTE;
 
 export interface BudgetLimits {
 	/** Critical replies per minute; 0 means no limit. */
@@ -56,7 +58,11 @@ class ReplyBudget {
 	}
 }
 
-const budgets = new Map<string, ReplyBudget>();
+const budgets = processState(
+	'issueTriageReplyBudgets',
+	'per process: the replies each Issue Triage node sent in the last minute, per priority; in queue mode each worker has its own budget',
+	() => new Map<string, ReplyBudget>(),
+);
 
 /** The budget of one node (scope = workflow id + node id) for the whole process. */
 export function replyBudget(scope: string): ReplyBudget {
@@ -66,8 +72,4 @@ export function replyBudget(scope: string): ReplyBudget {
 		budgets.set(scope, budget);
 	}
 	return budget;
-}
-
-export function resetReplyBudgets(): void {
-	budgets.clear();
 }

@@ -4,7 +4,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { embedTexts } from '../../shared/gemini/embed';
 import { generateStructured } from '../../shared/gemini/generate';
-import type { CircuitBreaker } from '../../shared/transport/circuitBreaker';
+import type { BreakerTicket, CircuitBreaker } from '../../shared/transport/circuitBreaker';
 import type { PrioritySemaphore } from '../../shared/transport/prioritySemaphore';
 import type { CallAccounting, ResilienceSettings } from '../../shared/transport/resilientCall';
 import { responseSchema, systemInstruction, userPrompt, validateTriage } from './prompt';
@@ -14,6 +14,7 @@ import { priorityRank } from './types';
 import type { CacheEntry, Category, Issue, Priority, Triage, TriageOutcome } from './types';
 import { CallNotNeededError, CancelledError } from '../../shared/errors';
 import { toNodeError } from '../../shared/node/nodeError';
+import { GEMINI_CREDENTIAL_NAME } from '../../shared/credentials';
 import type { ResolvedCredential } from '../../shared/credentials';
 
 /**
@@ -56,8 +57,6 @@ export interface DecideInput {
 	noAiReason: string;
 }
 
-const CREDENTIAL_NAME = 'Gemini API';
-
 function issueText(issue: Issue): string {
 	return `${issue.title}\n${issue.body}`.trim();
 }
@@ -68,7 +67,25 @@ function fallback(input: DecideInput, reason: string): TriageOutcome {
 
 function reasonOf(input: DecideInput, error: unknown): string {
 	const secrets = input.gemini?.credential.secrets ?? [];
-	return toNodeError(input.ctx, error, input.itemIndex, secrets, CREDENTIAL_NAME).message;
+	return toNodeError(input.ctx, error, input.itemIndex, secrets, GEMINI_CREDENTIAL_NAME).message;
+}
+
+/**
+ * A call that failed, as its breaker counts it: a stopped execution gives the ticket back and
+ * stops the item (thrown); a call the breaker no longer wanted gives it back ('notNeeded'); any
+ * other failure counts against the breaker ('failed').
+ */
+function settleFailure(input: DecideInput, gemini: Gemini, breaker: CircuitBreaker, ticket: BreakerTicket, error: unknown): 'notNeeded' | 'failed' {
+	if (error instanceof CancelledError) {
+		breaker.release(ticket);
+		throw toNodeError(input.ctx, error, input.itemIndex, gemini.credential.secrets, GEMINI_CREDENTIAL_NAME);
+	}
+	if (error instanceof CallNotNeededError) {
+		breaker.release(ticket);
+		return 'notNeeded';
+	}
+	breaker.record(ticket, error);
+	return 'failed';
 }
 
 async function embedIssue(input: DecideInput, gemini: Gemini): Promise<number[] | undefined> {
@@ -95,17 +112,9 @@ async function embedIssue(input: DecideInput, gemini: Gemini): Promise<number[] 
 		gemini.embeddingBreaker.record(ticket);
 		return vector;
 	} catch (error) {
-		if (error instanceof CancelledError) {
-			gemini.embeddingBreaker.release(ticket);
-			throw toNodeError(input.ctx, error, input.itemIndex, gemini.credential.secrets, CREDENTIAL_NAME);
-		}
-		gemini.counters.embeddingFailures++;
-		if (error instanceof CallNotNeededError) {
-			gemini.embeddingBreaker.release(ticket);
-			return undefined;
-		}
+		settleFailure(input, gemini, gemini.embeddingBreaker, ticket, error);
 		// Without an embedding the issue is simply not looked up; the reply still comes.
-		gemini.embeddingBreaker.record(ticket, error);
+		gemini.counters.embeddingFailures++;
 		return undefined;
 	}
 }
@@ -156,16 +165,9 @@ async function askGemini(input: DecideInput, gemini: Gemini): Promise<Triage | s
 		gemini.breaker.record(ticket);
 		return triage;
 	} catch (error) {
-		if (error instanceof CallNotNeededError) {
-			gemini.breaker.release(ticket);
-			return "Gemini's circuit breaker opened while this issue waited for a call slot, so rules answered";
-		}
-		if (error instanceof CancelledError) {
-			gemini.breaker.release(ticket);
-			throw toNodeError(input.ctx, error, input.itemIndex, gemini.credential.secrets, CREDENTIAL_NAME);
-		}
-		gemini.breaker.record(ticket, error);
-		return `Gemini failed (${reasonOf(input, error)}), so rules answered`;
+		return settleFailure(input, gemini, gemini.breaker, ticket, error) === 'notNeeded'
+			? "Gemini's circuit breaker opened while this issue waited for a call slot, so rules answered"
+			: `Gemini failed (${reasonOf(input, error)}), so rules answered`;
 	}
 }
 

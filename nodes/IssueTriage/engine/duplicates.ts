@@ -3,6 +3,8 @@ import { createHash } from 'node:crypto';
 import type { IDataObject } from 'n8n-workflow';
 
 import { TtlCache } from '../../shared/cache/ttlCache';
+import { MS_PER_HOUR, MS_PER_MINUTE } from '../../shared/units';
+import { processState } from '../../shared/state';
 import { normalizeText } from '../../shared/text/normalize';
 import { SingleFlight } from '../../shared/transport/singleFlight';
 import type { Issue } from './types';
@@ -16,9 +18,10 @@ import type { Issue } from './types';
  * ledger in front, which holds across restarts and queue-mode workers.
  */
 
-export const DEFAULT_DUPLICATE_WINDOW_MS = 10 * 60_000;
+/** Each entry is stored with the node's own window; this only fills the cache's required default. */
+const LEDGER_DEFAULT_TTL_MS = 10 * MS_PER_MINUTE;
 const MAX_LEDGER_ENTRIES = 100_000;
-const LONGEST_WINDOW_MS = 7 * 24 * 60 * 60_000;
+const LONGEST_WINDOW_MS = 7 * 24 * MS_PER_HOUR;
 
 export interface LedgerEntry {
 	firstSeenAt: number;
@@ -29,10 +32,17 @@ export interface LedgerEntry {
 	answer?: IDataObject;
 }
 
-const ledger = new TtlCache<LedgerEntry>({ ttlMs: DEFAULT_DUPLICATE_WINDOW_MS, maxEntries: MAX_LEDGER_ENTRIES });
+const ledger = processState(
+	'issueTriageDuplicates',
+	'per process: the issues each Issue Triage node saw within its duplicate window; in queue mode each worker has its own (the Data table ledger in the workflow is the one they share)',
+	() => new TtlCache<LedgerEntry>({ ttlMs: LEDGER_DEFAULT_TTL_MS, maxEntries: MAX_LEDGER_ENTRIES }),
+);
 
-
-const flights = new SingleFlight<unknown>();
+const flights = processState(
+	'issueTriageDeliveries',
+	'per process: the triage under way per issue, which a second delivery arriving at the same moment joins; in queue mode each worker has its own',
+	() => new SingleFlight<unknown>(),
+);
 
 /** `e:<eventId>` when the issue has one, else a hash of its id and normalised text. */
 export function duplicateKey(scope: string, issue: Issue): string {
@@ -61,8 +71,4 @@ export function forget(key: string): void {
 export async function singleDelivery<T>(key: string, work: () => Promise<T>): Promise<{ value: T; shared: boolean }> {
 	const { value, shared } = await flights.run(key, async () => await work());
 	return { value: value as T, shared };
-}
-
-export function resetDuplicates(): void {
-	ledger.clear();
 }

@@ -11,7 +11,7 @@ import { duplicateKey, forget, ledgerEntry, recordInLedger, singleDelivery } fro
 import type { LedgerEntry } from './duplicates';
 import { greeting } from './language';
 import { validateTriage } from './prompt';
-import type { Source, TriageOutcome } from './types';
+import type { Priority, Source, TriageOutcome } from './types';
 
 /**
  * One input item from arrival to the output it leaves through: Duplicate (seen within the
@@ -20,7 +20,7 @@ import type { Source, TriageOutcome } from './types';
  */
 
 export type ItemResult = (
-	| { output: 'triaged'; priority: string; source: Source; json: IDataObject }
+	| { output: 'triaged'; priority: Priority; source: Source; json: IDataObject }
 	| { output: 'deferred'; json: IDataObject }
 	| { output: 'duplicate'; json: IDataObject }
 ) & { key?: string };
@@ -182,6 +182,6 @@ export async function triageItem(input: ItemInput): Promise<ItemResult> {
  * When the execution fails as a whole (an item failed without Continue On Fail), nothing it
  * triaged reaches the workflow: forget those items so their next delivery is answered.
  */
-export function forgetAnswered(results: Array<ItemResult | undefined>): void {
+export function forgetAnswered(results: ReadonlyArray<ItemResult | undefined>): void {
 	for (const result of results) if (result?.key) forget(result.key);
 }

@@ -1,41 +1,27 @@
+import { detectLanguage } from '../../shared/text/languageCheck';
+
 /**
- * Language of an issue: the one the input gives, else a guess from common words. Only the
- * languages the fallback has replies for are guessed; anything else falls back to English.
+ * Language of an issue: the one the input gives, else a guess by the shared detector. Only the
+ * languages the fallback has replies for are guessed; anything else falls back to the default.
  */
 
 export type BaseLanguage = 'pt' | 'en' | 'es';
 
-const STOP_WORDS: Record<BaseLanguage, string[]> = {
-	pt: ['não', 'nao', 'está', 'estou', 'meu', 'minha', 'você', 'voce', 'obrigado', 'obrigada', 'para', 'com', 'uma', 'isso', 'já', 'consigo', 'olá', 'ola', 'quando', 'pagamento', 'conta', 'ninguém', 'consegue', 'acessar', 'também', 'ainda', 'até', 'aqui'],
-	en: ['the', 'is', 'not', 'my', 'i', 'you', 'and', 'with', 'this', 'cannot', "can't", 'please', 'hello', 'thanks', 'when', 'payment', 'account', 'it'],
-	es: ['el', 'la', 'no', 'mi', 'usted', 'puedo', 'gracias', 'hola', 'cuando', 'pago', 'cuenta', 'esto', 'está', 'por', 'favor', 'funciona'],
-};
+/** Guessed in this order of preference when a text is as much one as another. */
+const RECOGNISED: readonly BaseLanguage[] = ['pt', 'en', 'es'];
+/** A guessed language gets this region: the helpdesk's customers write Brazilian Portuguese. */
+const REGION_OF_GUESS: Partial<Record<BaseLanguage, string>> = { pt: 'pt-BR' };
 
 export function baseLanguage(language: string): BaseLanguage | undefined {
 	const base = language.trim().toLowerCase().split(/[-_]/)[0];
-	return base === 'pt' || base === 'en' || base === 'es' ? base : undefined;
+	return (RECOGNISED as readonly string[]).includes(base) ? (base as BaseLanguage) : undefined;
 }
 
-/** Best guess among pt, en and es from word counts; `fallback` when nothing matches. */
-export function detectLanguage(text: string, fallback = 'en'): string {
-	const words = text.toLowerCase().match(/[\p{L}']+/gu) ?? [];
-	let best: BaseLanguage | undefined;
-	let bestScore = 0;
-	for (const language of Object.keys(STOP_WORDS) as BaseLanguage[]) {
-		const list = STOP_WORDS[language];
-		const score = words.filter((word) => list.includes(word)).length;
-		if (score > bestScore) {
-			best = language;
-			bestScore = score;
-		}
-	}
-	if (best === 'pt') return 'pt-BR';
-	return best ?? fallback;
-}
-
-/** The input's language when it names one, else the detected one. */
+/** The input's language when it names one, else the detected one, else `fallback`. */
 export function languageOf(given: string, text: string, fallback: string): string {
-	return given.trim() !== '' ? given.trim() : detectLanguage(text, fallback);
+	if (given.trim() !== '') return given.trim();
+	const detected = detectLanguage(text, RECOGNISED) as BaseLanguage | undefined;
+	return detected ? (REGION_OF_GUESS[detected] ?? detected) : fallback;
 }
 
 const GREETINGS: Record<BaseLanguage, (name: string) => string> = {

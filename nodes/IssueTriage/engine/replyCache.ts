@@ -1,4 +1,5 @@
 import { cosineSimilarity } from '../../shared/gemini/embed';
+import { processState } from '../../shared/state';
 import { baseLanguage } from './language';
 import { isPriority, SENTIMENTS } from './types';
 import type { CacheEntry, CacheMatch, Sentiment } from './types';
@@ -11,12 +12,13 @@ import type { CacheEntry, CacheMatch, Sentiment } from './types';
  * in this process are also remembered, so near-repeats within one burst hit at once.
  */
 
-export const DEFAULT_SIMILARITY = 0.8;
-export const DEFAULT_CACHE_TTL_MS = 7 * 24 * 60 * 60_000;
-export const DEFAULT_EMBEDDING_DIMENSIONS = 256;
 const MAX_RECENT_PER_SCOPE = 1000;
 
-const recent = new Map<string, CacheEntry[]>();
+const recent = processState(
+	'issueTriageRecentReplies',
+	'per process: the AI replies each Issue Triage node made lately, reused for near-repeats; in queue mode each worker has its own (the known-replies Data table is the one they share)',
+	() => new Map<string, CacheEntry[]>(),
+);
 
 function parseEmbedding(value: unknown): number[] | undefined {
 	let parsed = value;
@@ -108,8 +110,4 @@ export function bestMatch(
 		}
 	}
 	return best;
-}
-
-export function resetRecentReplies(): void {
-	recent.clear();
 }

@@ -6,7 +6,8 @@ import type { WritingSystem } from './languages';
  * Latin-script languages the share of very common function words ("the", "não", "los"), which
  * tells English from Portuguese from Spanish within a few sentences. It catches the failures
  * that matter (an answer left in the source language, or in English); it does not tell regional
- * variants apart (pt-BR from pt-PT), which the prompt has to get right.
+ * variants apart (pt-BR from pt-PT), which the prompt has to get right. The same word lists
+ * also guess the language of a customer message (`detectLanguage`), the one detector every node uses.
  */
 
 const SCRIPT_PATTERNS: Record<WritingSystem, RegExp> = {
@@ -53,6 +54,21 @@ const MIN_RIVAL_SHARE = 0.08;
 const MIN_OWN_SHARE = 0.03;
 
 export type LanguageVerdict = { plausible: true } | { plausible: false; reason: string; detected?: string };
+
+/**
+ * Words frequent in short customer messages (greetings, thanks, "can't", "payment"), counted by
+ * detection besides the function words: a title and one line hold too few function words to tell
+ * Portuguese from Spanish. The plausibility check keeps to function words (it judges long text).
+ */
+const MESSAGE_WORDS: Record<string, string> = {
+	en: "my i cannot can't please hello thanks when payment account",
+	pt: 'nao está estou meu minha voce obrigado obrigada já consigo olá ola quando pagamento conta ninguém consegue acessar ainda até aqui',
+	es: 'la mi usted puedo gracias hola cuando pago cuenta favor funciona',
+};
+
+const DETECTION_WORDS: Record<string, Set<string>> = Object.fromEntries(
+	Object.entries(STOP_WORDS).map(([language, set]) => [language, new Set([...set, ...(MESSAGE_WORDS[language]?.split(' ') ?? [])])]),
+);
 
 function letters(text: string): string[] {
 	return Array.from(text).filter((char) => /\p{L}/u.test(char));
@@ -101,4 +117,23 @@ export function checkLanguage(text: string, language: string, script: WritingSys
 	}
 	if (own < MIN_OWN_SHARE) return { plausible: false, reason: `the text has almost no common "${language}" words` };
 	return { plausible: true };
+}
+
+/**
+ * The language among `candidates` (base subtags, in order of preference on a tie) whose common
+ * words the text uses most, or undefined when it uses none of them (the caller picks a default).
+ */
+export function detectLanguage(text: string, candidates: readonly string[]): string | undefined {
+	const words = tokens(text);
+	let best: string | undefined;
+	let bestHits = 0;
+	for (const language of candidates) {
+		const set = DETECTION_WORDS[language];
+		const hits = set ? words.filter((word) => set.has(word)).length : 0;
+		if (hits > bestHits) {
+			best = language;
+			bestHits = hits;
+		}
+	}
+	return best;
 }

@@ -10,9 +10,6 @@ const C = require('../../support/fakeGoogleContent');
 const { executeNode } = require('../../support/executeNode');
 const { IssueTriage } = require('../../../nodes/IssueTriage/IssueTriage.node');
 const { DEFAULT_TEXT_MODEL, DEFAULT_EMBEDDING_MODEL } = require('../../../nodes/shared/gemini/catalog');
-const { resetReplyBudgets } = require('../../../nodes/IssueTriage/engine/budget');
-const { resetDuplicates } = require('../../../nodes/IssueTriage/engine/duplicates');
-const { resetRecentReplies } = require('../../../nodes/IssueTriage/engine/replyCache');
 const { resetProcessState } = require('../../../nodes/shared/state');
 
 const API_KEY = 'test-key-SECRET-triage-123456';
@@ -30,9 +27,6 @@ beforeEach(() => {
 	fake.reset();
 	fake.configure({ latencyMs: 0, faults: NO_FAULTS, generateJson: modelAnswer, rpmPerKey: 0 });
 	resetProcessState();
-	resetReplyBudgets();
-	resetDuplicates();
-	resetRecentReplies();
 	sleep.mockClear();
 });
 
@@ -176,9 +170,29 @@ describe('outputs', () => {
 		// The execution failed, so nothing was sent: the first issue is not remembered as answered.
 		const { output, named, report } = await triage(items, {}, { continueOnFail: true });
 		expect(named.medium).toHaveLength(1);
-		expect(named.report[0]).toMatchObject({ json: { error: { message: expect.stringContaining('no text') } }, pairedItem: { item: 1 } });
+		expect(named.critical[0]).toMatchObject({ json: { error: { message: expect.stringContaining('no text') } }, pairedItem: { item: 1 } });
+		expect(named.report).toHaveLength(1);
 		expect(report).toMatchObject({ items: 2, triaged: 1, failed: 1 });
 		expectEachItemOnce(output, 2);
+	});
+
+	test.each([
+		['one output per priority', true, 7],
+		['one Triaged output', false, 4],
+	])('with Continue On Fail an error item sits on output 0 (%s), in its input position, json only error, paired', async (_label, splitByPriority, outputs) => {
+		// Item 1 fails; items 0 and 2 are critical, so with the split they share output 0 with it.
+		const items = [issue('1', 'Checkout is down', 'Outage'), { id: '2', title: '', body: ' ' }, issue('3', 'Login is down', 'Outage for all')];
+		const { output, report } = await triage(items, {}, { continueOnFail: true, parameters: { splitByPriority } });
+		expect(output).toHaveLength(outputs);
+		expect(output[0].map((item) => item.pairedItem.item)).toEqual([0, 1, 2]);
+		const failed = output[0][1];
+		expect(Object.keys(failed.json)).toEqual(['error']);
+		expect(failed.json.error).toMatchObject({ message: expect.stringContaining('no text'), description: expect.stringContaining('Input Fields') });
+		expect(failed.pairedItem).toEqual({ item: 1 });
+		expect(output[0][0].json.issueId).toBe('1');
+		expect(output.slice(1).flat().filter((item) => 'error' in item.json)).toEqual([]);
+		expect(report).toMatchObject({ items: 3, triaged: 2, failed: 1 });
+		expectEachItemOnce(output, 3);
 	});
 });
 

@@ -5,10 +5,13 @@
 const { PrioritySemaphore, getSharedPrioritySemaphore } = require('../../../nodes/shared/transport/prioritySemaphore');
 const { CircuitBreaker, isOutageFailure } = require('../../../nodes/shared/transport/circuitBreaker');
 const { cosineSimilarity } = require('../../../nodes/shared/gemini/embed');
-const { replyBudget, resetReplyBudgets } = require('../../../nodes/IssueTriage/engine/budget');
+const { replyBudget } = require('../../../nodes/IssueTriage/engine/budget');
+const { describeProcessState, resetProcessState } = require('../../../nodes/shared/state');
+const { duplicateKey, ledgerEntry, recordInLedger } = require('../../../nodes/IssueTriage/engine/duplicates');
+const { recentReplies, rememberReply } = require('../../../nodes/IssueTriage/engine/replyCache');
 const { bestMatch, parseKnownReplies } = require('../../../nodes/IssueTriage/engine/replyCache');
 const { ruleTriage, rulePriority, DEFAULT_CATEGORIES } = require('../../../nodes/IssueTriage/engine/rules');
-const { detectLanguage } = require('../../../nodes/IssueTriage/engine/language');
+const { languageOf } = require('../../../nodes/IssueTriage/engine/language');
 const { validateTriage } = require('../../../nodes/IssueTriage/engine/prompt');
 const { CallTimeoutError, GoogleHttpError } = require('../../../nodes/shared/errors');
 
@@ -108,7 +111,7 @@ describe('CircuitBreaker', () => {
 });
 
 describe('reply budget', () => {
-	beforeEach(() => resetReplyBudgets());
+	beforeEach(() => resetProcessState());
 
 	test('critical replies per minute: over budget says when the oldest leaves the window', () => {
 		const budget = replyBudget('scope');
@@ -127,6 +130,23 @@ describe('reply budget', () => {
 		budget.tryReserve('high', limits, 10);
 		expect(budget.tryReserve('critical', limits, 20)).toMatchObject({ ok: false, retryAt: 60_000 });
 		expect(budget.used(20)).toEqual({ critical: 0, overall: 2 });
+	});
+});
+
+describe('process state', () => {
+	test('ledger, deliveries, recent replies and budgets are registered per process and cleared by one reset', () => {
+		const stores = Object.fromEntries(describeProcessState().map(({ name, scope }) => [name, scope]));
+		for (const name of ['issueTriageDuplicates', 'issueTriageDeliveries', 'issueTriageRecentReplies', 'issueTriageReplyBudgets']) {
+			expect(stores[name]).toMatch(/^per process: .*in queue mode each worker has its own/);
+		}
+		const key = duplicateKey('scope', { eventId: 'e1', id: '', title: '', body: '' });
+		recordInLedger(key, { firstSeenAt: 1, state: 'answered' }, 60_000);
+		rememberReply('scope', { id: 'r1' });
+		replyBudget('scope').tryReserve('critical', { criticalPerMinute: 0, overallPerMinute: 0 }, Date.now());
+		resetProcessState();
+		expect(ledgerEntry(key)).toBeUndefined();
+		expect(recentReplies('scope')).toEqual([]);
+		expect(replyBudget('scope').used(Date.now())).toEqual({ critical: 0, overall: 0 });
 	});
 });
 
@@ -171,7 +191,7 @@ describe('rule-based fallback', () => {
 		['I would like to know more about the plans', 'medium', 'en'],
 	])('%s → %s (%s)', (text, priority, language) => {
 		expect(rulePriority(text)).toBe(priority);
-		expect(detectLanguage(text)).toBe(language);
+		expect(languageOf('', text, 'en')).toBe(language);
 	});
 
 	test('category by keywords, template reply in the language, critical escalated', () => {
