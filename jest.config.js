@@ -11,7 +11,7 @@ const common = {
 
 module.exports = {
 	projects: [
-		{ ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.js'] },
+		{ ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.js', '<rootDir>/test/support/**/*.test.js', '<rootDir>/test/bench/**/*.test.js'] },
 		{ ...common, displayName: 'contract', testMatch: ['<rootDir>/test/contract/**/*.test.js'] },
 		{ ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.js'] },
 	],

@@ -5,8 +5,6 @@ import { failedItem } from '../shared/node/items';
 import { callReport } from '../shared/node/report';
 import { resilienceSettings } from '../shared/node/resilienceOptions';
 import { mapWithConcurrency } from '../shared/transport/concurrency';
-import { resolveCredential } from '../shared/transport/request';
-import type { ResolvedCredential } from '../shared/transport/request';
 import { newAccounting } from '../shared/transport/resilientCall';
 import { Semaphore } from '../shared/transport/semaphore';
 import * as adaptToLanguages from './actions/adaptToLanguages.operation';
@@ -15,6 +13,8 @@ import * as writeScript from './actions/writeScript.operation';
 import { cacheStore, readExternalEntries } from './engine/cache';
 import type { ItemRun, Operation, OperationOutcome, RunContext } from './engine/types';
 import { readPath, readRunSettings } from './parameters';
+import { resolveCredential } from '../shared/credentials';
+import type { ResolvedCredential } from '../shared/credentials';
 
 const CREDENTIAL_NAME = 'Gemini API';
 

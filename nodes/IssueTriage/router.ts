@@ -2,12 +2,10 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 
 import { callReport } from '../shared/node/report';
 import { failedItem } from '../shared/node/items';
-import { optionalGeminiCredential } from '../shared/node/optionalCredential';
 import { resilienceSettings } from '../shared/node/resilienceOptions';
 import { getSharedBreaker } from '../shared/transport/circuitBreaker';
 import { mapWithConcurrency } from '../shared/transport/concurrency';
 import { getSharedPrioritySemaphore } from '../shared/transport/prioritySemaphore';
-import { credentialKey } from '../shared/transport/rateLimiter';
 import { newAccounting } from '../shared/transport/resilientCall';
 import { replyBudget } from './engine/budget';
 import type { Gemini } from './engine/decide';
@@ -18,6 +16,7 @@ import { rulePriority } from './engine/rules';
 import { PRIORITIES, priorityRank } from './engine/types';
 import type { Issue, Priority } from './engine/types';
 import { readExecutionParameters, readIssue, readKnownReplies } from './parameters';
+import { optionalGeminiCredential, credentialKey } from '../shared/credentials';
 
 const CREDENTIAL_NAME = 'Gemini API';
 

@@ -4,10 +4,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { NodeOperationError } from 'n8n-workflow';
 
 import { failedItem } from '../shared/node/items';
-import { optionalGeminiCredential } from '../shared/node/optionalCredential';
 import { mapWithConcurrency } from '../shared/transport/concurrency';
-import { toNodeError } from '../shared/transport/request';
-import type { ResolvedCredential } from '../shared/transport/request';
 import { resilienceSettings } from '../shared/node/resilienceOptions';
 import { newAccounting } from '../shared/transport/resilientCall';
 import { Semaphore } from '../shared/transport/semaphore';
@@ -19,6 +16,9 @@ import type { GenerationReport, ProgressEvent } from './engine/types';
 import { readExecutionParameters, readItemParameters } from './parameters';
 import type { ItemParameters } from './parameters';
 import { ProgressReporter } from './progress';
+import { optionalGeminiCredential } from '../shared/credentials';
+import { toNodeError } from '../shared/node/nodeError';
+import type { ResolvedCredential } from '../shared/credentials';
 
 const CREDENTIAL_NAME = 'Gemini API';
 

@@ -3,9 +3,9 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import type { TtlCache } from '../../shared/cache/ttlCache';
 import type { ResilienceOptions } from '../../shared/node/resilienceOptions';
 import type { LanguageTag } from '../../shared/text/languages';
-import type { ResolvedCredential } from '../../shared/transport/request';
 import type { CallAccounting, ResilienceSettings } from '../../shared/transport/resilientCall';
 import type { Semaphore } from '../../shared/transport/semaphore';
+import type { ResolvedCredential } from '../../shared/credentials';
 
 export type Operation = 'writeScript' | 'generateVariations' | 'adaptToLanguages';
 

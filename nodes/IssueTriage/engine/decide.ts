@@ -6,15 +6,15 @@ import { embedTexts } from '../../shared/gemini/embed';
 import { generateStructured } from '../../shared/gemini/generate';
 import type { CircuitBreaker } from '../../shared/transport/circuitBreaker';
 import type { PrioritySemaphore } from '../../shared/transport/prioritySemaphore';
-import { toNodeError } from '../../shared/transport/request';
-import type { ResolvedCredential } from '../../shared/transport/request';
 import type { CallAccounting, ResilienceSettings } from '../../shared/transport/resilientCall';
-import { CancelledError } from '../../shared/transport/retry';
 import { responseSchema, systemInstruction, userPrompt, validateTriage } from './prompt';
 import { bestMatch, recentReplies, rememberReply } from './replyCache';
 import { ruleTriage } from './rules';
 import { priorityRank } from './types';
 import type { CacheEntry, Category, Issue, Priority, Triage, TriageOutcome } from './types';
+import { CallNotNeededError, CancelledError } from '../../shared/errors';
+import { toNodeError } from '../../shared/node/nodeError';
+import type { ResolvedCredential } from '../../shared/credentials';
 
 /**
  * One issue's triage, cheapest answer first: a similar known reply (embedding cache), then
@@ -100,7 +100,7 @@ async function embedIssue(input: DecideInput, gemini: Gemini): Promise<number[] 
 			throw toNodeError(input.ctx, error, input.itemIndex, gemini.credential.secrets, CREDENTIAL_NAME);
 		}
 		gemini.counters.embeddingFailures++;
-		if (error instanceof Error && error.name === 'CallNotNeededError') {
+		if (error instanceof CallNotNeededError) {
 			gemini.embeddingBreaker.release(ticket);
 			return undefined;
 		}
@@ -156,7 +156,7 @@ async function askGemini(input: DecideInput, gemini: Gemini): Promise<Triage | s
 		gemini.breaker.record(ticket);
 		return triage;
 	} catch (error) {
-		if (error instanceof Error && error.name === 'CallNotNeededError') {
+		if (error instanceof CallNotNeededError) {
 			gemini.breaker.release(ticket);
 			return "Gemini's circuit breaker opened while this issue waited for a call slot, so rules answered";
 		}

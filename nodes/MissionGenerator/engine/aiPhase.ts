@@ -2,15 +2,16 @@ import { generateStructured } from '../../shared/gemini/generate';
 import type { Validation } from '../../shared/gemini/generate';
 import { mapWithConcurrency } from '../../shared/transport/concurrency';
 import { linkedAbortSignal, remainingMs } from '../../shared/transport/deadline';
-import { InvalidOutputError } from '../../shared/transport/request';
-import type { RequestContext, ResolvedCredential } from '../../shared/transport/request';
+import type { RequestContext } from '../../shared/transport/request';
 import type { CallAccounting, ResilienceSettings } from '../../shared/transport/resilientCall';
-import { cancelSignalOf, CallNotNeededError } from '../../shared/transport/resilientCall';
+import { cancelSignalOf } from '../../shared/transport/resilientCall';
 import type { DuplicateRegistry } from './duplicates';
 import { batchPrompt, missionBatchSchema, systemInstruction } from './prompt';
 import { makeMission } from './templatePhase';
 import type { AiSettings, Mission, ThemeSpec } from './types';
 import { validateAiMission } from './validate';
+import { CallNotNeededError, InvalidOutputError } from '../../shared/errors';
+import type { ResolvedCredential } from '../../shared/credentials';
 
 /** Later rounds never ask for more than this multiple of what is still missing. */
 const MAX_HEADROOM = 2;

@@ -1,6 +1,5 @@
 import { failureAdvice } from '../../shared/node/advice';
 import { callReport, round2 } from '../../shared/node/report';
-import { toNodeError } from '../../shared/transport/request';
 import { LABELS } from '../description';
 import type { AiDependencies } from './aiPhase';
 import { runAiPhase } from './aiPhase';
@@ -10,6 +9,7 @@ import type { IssuedMissions } from './issued';
 import { runTemplatePhase, templatesFor } from './templatePhase';
 import { builtInTier } from './tier';
 import type { GenerationReport, GenerationRequest, Mission, ProgressEvent } from './types';
+import { toNodeError } from '../../shared/node/nodeError';
 
 const PERCENT = 100;
 const CREDENTIAL_NAME = 'Gemini API';

@@ -6,11 +6,12 @@ import { modelOption } from '../../shared/gemini/modelOption';
 import { GEMINI_VOICES, generateSpeech } from '../../shared/gemini/speech';
 import type { SpeakerVoice } from '../../shared/gemini/speech';
 import { splitAtBoundaries, utf8Bytes } from '../../shared/text/split';
-import { resolveCredential, toNodeError } from '../../shared/transport/request';
 import { joinAudioParts, readAudioPart } from '../audio/join';
 import { chunkDialogue, scanDialogue } from '../text/dialogue';
 import { synthesizeInOrder } from './chunks';
 import type { SpeechJob, SpeechOutcome } from './types';
+import { resolveCredential } from '../../shared/credentials';
+import { toNodeError } from '../../shared/node/nodeError';
 
 export const GEMINI_CREDENTIAL_NAME = 'Gemini API';
 

@@ -4,13 +4,15 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 import { splitAtBoundaries, utf8Bytes } from '../../shared/text/split';
 import { CLOUD_TTS_MAX_INPUT_BYTES, listVoices, synthesizeSpeech, voiceLimits } from '../../shared/tts/cloudTts';
 import type { AudioSettings, CloudEncoding, CloudVoice } from '../../shared/tts/cloudTts';
-import { GoogleHttpError, resolveCredential, toNodeError } from '../../shared/transport/request';
-import type { ResolvedCredential } from '../../shared/transport/request';
 import { resilientCall } from '../../shared/transport/resilientCall';
 import { joinAudioParts, readAudioPart } from '../audio/join';
-import { splitSsml, SsmlError } from '../text/ssml';
+import { splitSsml } from '../text/ssml';
 import { synthesizeInOrder } from './chunks';
 import type { SpeechJob, SpeechOutcome } from './types';
+import { GoogleHttpError, SsmlError } from '../../shared/errors';
+import { resolveCredential } from '../../shared/credentials';
+import { toNodeError } from '../../shared/node/nodeError';
+import type { ResolvedCredential } from '../../shared/credentials';
 
 export const CLOUD_CREDENTIAL_NAME = 'Google Cloud Text-to-Speech API';
 

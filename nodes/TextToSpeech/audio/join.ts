@@ -1,10 +1,10 @@
-import { AudioFormatError } from './errors';
 import { joinMp3, mp3DurationSeconds, readMp3 } from './mp3';
 import type { Mp3Audio } from './mp3';
 import { joinOggOpus, opusDurationSeconds, readOggOpus } from './ogg';
 import type { OpusStream } from './ogg';
 import { isWav, joinPcm, parsePcmMime, pcmDurationSeconds, readWav, writeWav } from './wav';
 import type { PcmAudio } from './wav';
+import { AudioFormatError } from '../../shared/errors';
 
 /** Reads each synthesised chunk as it arrives (bad audio is retried) and joins them in order. */
 

@@ -1,4 +1,4 @@
-import { AudioFormatError } from './errors';
+import { AudioFormatError } from '../../shared/errors';
 
 /**
  * MPEG audio frame parsing and frame-level joining. Each synthesised chunk is a complete MP3

@@ -1,4 +1,4 @@
-import { AudioFormatError } from './errors';
+import { AudioFormatError } from '../../shared/errors';
 
 /**
  * Ogg Opus (RFC 7845) reading and joining. Chunks are re-muxed into ONE logical stream: the

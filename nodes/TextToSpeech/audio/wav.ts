@@ -1,4 +1,4 @@
-import { AudioFormatError } from './errors';
+import { AudioFormatError } from '../../shared/errors';
 
 /**
  * WAV (RIFF/WAVE) reading and writing, and raw PCM as Gemini sends it. Joining keeps the

@@ -2,8 +2,9 @@ import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow'
 
 import { listVoices } from '../../shared/tts/cloudTts';
 import { DEFAULT_CALL_TIMEOUT_MS } from '../../shared/transport/deadline';
-import { resolveCredential, toNodeError } from '../../shared/transport/request';
 import { CLOUD_CREDENTIAL_NAME } from '../actions/googleCloud.operation';
+import { resolveCredential } from '../../shared/credentials';
+import { toNodeError } from '../../shared/node/nodeError';
 
 export { searchSpeechModels } from '../../shared/gemini/models';
 

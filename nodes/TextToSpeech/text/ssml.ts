@@ -1,5 +1,6 @@
 import { splitAtBoundaries } from '../../shared/text/split';
 import type { Measure } from '../../shared/text/split';
+import { SsmlError } from '../../shared/errors';
 
 /**
  * A small, strict SSML reader: enough XML to tell whether a document is well-formed and to
@@ -7,10 +8,6 @@ import type { Measure } from '../../shared/text/split';
  * (text directly inside <speak> may also be split at sentence boundaries), and every chunk is
  * re-wrapped in the original <speak …> tag, so each request is a well-formed document.
  */
-
-export class SsmlError extends Error {
-	name = 'SsmlError';
-}
 
 interface Piece {
 	kind: 'element' | 'text';

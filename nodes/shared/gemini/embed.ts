@@ -1,9 +1,11 @@
-import { InvalidOutputError, requestOnce } from '../transport/request';
-import type { RequestContext, ResolvedCredential } from '../transport/request';
+import { requestOnce } from '../transport/request';
+import type { RequestContext } from '../transport/request';
 import { resilientCall } from '../transport/resilientCall';
 import type { CallAccounting, ResilienceSettings } from '../transport/resilientCall';
 import { bareModelName } from './catalog';
 import { modelPath } from './generate';
+import { InvalidOutputError } from '../errors';
+import type { ResolvedCredential } from '../credentials';
 
 /** Gemini accepts at most this many texts in one batchEmbedContents request. */
 export const MAX_EMBED_BATCH = 100;

@@ -1,12 +1,14 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { extractJson } from '../text/json';
-import { InvalidOutputError, requestOnce } from '../transport/request';
-import type { RequestContext, ResolvedCredential } from '../transport/request';
+import { requestOnce } from '../transport/request';
+import type { RequestContext } from '../transport/request';
 import { resilientCall } from '../transport/resilientCall';
 import type { CallAccounting, ResilienceSettings } from '../transport/resilientCall';
 import { bareModelName, lowThinkingConfig, takesThinkingBudget } from './catalog';
 import { asModelError } from './modelErrors';
+import { InvalidOutputError } from '../errors';
+import type { ResolvedCredential } from '../credentials';
 
 export interface GenerationOptions {
 	temperature?: number;

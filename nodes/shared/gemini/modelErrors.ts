@@ -1,5 +1,5 @@
-import { GoogleHttpError } from '../transport/request';
-import { isModelGoneAnswer, ModelUnavailableError } from './retired';
+import { isModelGoneAnswer, modelAdvice, modelUnavailableMessage } from './retired';
+import { GoogleHttpError, ModelUnavailableError } from '../errors';
 
 /**
  * Turns Google's answer for a shut-down, deprecated-away or unknown model into a
@@ -10,5 +10,6 @@ import { isModelGoneAnswer, ModelUnavailableError } from './retired';
 export function asModelError(error: unknown, model: string): unknown {
 	if (!(error instanceof GoogleHttpError)) return error;
 	if (!isModelGoneAnswer(error.statusCode, error.googleMessage)) return error;
-	return new ModelUnavailableError(model, error.statusCode, error.googleStatus, error.googleMessage);
+	const message = `${modelUnavailableMessage(model)}. ${modelAdvice(model)}`;
+	return new ModelUnavailableError(message, model, error.statusCode, error.googleStatus, error.googleMessage);
 }

@@ -1,10 +1,12 @@
 import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
-import { requestOnce, resolveCredential, toNodeError } from '../transport/request';
+import { requestOnce } from '../transport/request';
 import { DEFAULT_CALL_TIMEOUT_MS } from '../transport/deadline';
 import { bareModelName, compareNewestFirst, defaultModelFor } from './catalog';
 import type { ModelKind } from './catalog';
 import { isShutDown, retirementOf } from './retired';
+import { resolveCredential } from '../credentials';
+import { toNodeError } from '../node/nodeError';
 
 const PAGE_SIZE = 100;
 

@@ -134,16 +134,3 @@ export function modelAdvice(model: string): string {
 	return `In the node's Model option pick "${replacement}"${why}${orDefault} instead of "${name}".`;
 }
 
-/** The model is shut down, deprecated away or unknown: repeating the call cannot help. */
-export class ModelUnavailableError extends Error {
-	name = 'ModelUnavailableError';
-
-	constructor(
-		readonly model: string,
-		readonly statusCode: number,
-		readonly googleStatus: string | undefined,
-		readonly googleMessage: string,
-	) {
-		super(`${modelUnavailableMessage(model)}. ${modelAdvice(model)}`);
-	}
-}

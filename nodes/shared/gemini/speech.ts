@@ -1,10 +1,12 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { bareModelName } from './catalog';
-import { InvalidOutputError, requestOnce } from '../transport/request';
-import type { RequestContext, ResolvedCredential } from '../transport/request';
+import { requestOnce } from '../transport/request';
+import type { RequestContext } from '../transport/request';
 import { resilientCall } from '../transport/resilientCall';
 import type { CallAccounting, ResilienceSettings } from '../transport/resilientCall';
+import { InvalidOutputError } from '../errors';
+import type { ResolvedCredential } from '../credentials';
 
 /**
  * Gemini speech generation over REST: `generateContent` on a TTS model with

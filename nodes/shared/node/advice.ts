@@ -1,9 +1,7 @@
-import { ModelUnavailableError } from '../gemini/retired';
-import { RateLimitWaitError } from '../transport/rateLimiter';
-import { CallTimeoutError, GoogleHttpError, InvalidOutputError, isUnreachable } from '../transport/request';
-import { MAX_SERVER_REQUESTED_DELAY_MS, DeadlineExceededError } from '../transport/retry';
-import { SlotWaitTimeoutError } from '../transport/semaphore';
+import { MAX_SERVER_REQUESTED_DELAY_MS } from '../transport/retry';
 import { resilienceOptionProperties } from './resilienceOptions';
+import { CallTimeoutError, DeadlineExceededError, GoogleHttpError, InvalidOutputError, ModelUnavailableError, RateLimitWaitError, SlotWaitTimeoutError } from '../errors';
+import { isUnreachable } from '../transport/classify';
 
 /**
  * One line that tells a no-code operator which setting to change after a failed call, naming

@@ -1,13 +1,44 @@
-import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { toNodeError } from '../transport/request';
+import { toNodeError } from './nodeError';
 
 /**
- * What a router does with an item that failed: without Continue On Fail it throws (our own
- * NodeApiError/NodeOperationError unchanged, anything else mapped with its item index); with
- * Continue On Fail it returns the error item `{error: {message, description}}` paired to the
- * input item, so the other items go on and nothing is lost.
+ * A failure as n8n shows it: our own NodeApiError/NodeOperationError unchanged, anything else
+ * mapped (with its item index, secrets redacted) by the one mapping in nodeError.ts.
+ */
+export function nodeErrorOf(
+	ctx: IExecuteFunctions,
+	reason: unknown,
+	itemIndex: number,
+	credentialName: string,
+	secrets: readonly string[] = [],
+): NodeApiError | NodeOperationError {
+	return reason instanceof NodeApiError || reason instanceof NodeOperationError
+		? reason
+		: toNodeError(ctx, reason, itemIndex, secrets, credentialName);
+}
+
+/**
+ * The `json` of an error item: `error` and nothing else (n8n routes only such items to the error
+ * output). `context` (which language, which chunk…) goes inside `error`, never beside it.
+ */
+export function errorItemJson(
+	ctx: IExecuteFunctions,
+	reason: unknown,
+	itemIndex: number,
+	credentialName: string,
+	secrets: readonly string[] = [],
+	context: IDataObject = {},
+): IDataObject {
+	const error = nodeErrorOf(ctx, reason, itemIndex, credentialName, secrets);
+	const description = error.description;
+	return { error: { ...context, message: error.message, description: typeof description === 'string' ? description : null } };
+}
+
+/**
+ * The error item of a router that does not use runItems yet (old shape: throws without Continue
+ * On Fail). Removed once every router calls runItems.
  */
 export function failedItem(
 	ctx: IExecuteFunctions,
@@ -15,17 +46,7 @@ export function failedItem(
 	itemIndex: number,
 	credentialName: string,
 	secrets: readonly string[] = [],
-): INodeExecutionData {
-	const error =
-		reason instanceof NodeApiError || reason instanceof NodeOperationError
-			? reason
-			: toNodeError(ctx, reason, itemIndex, secrets, credentialName);
-	if (!ctx.continueOnFail()) throw error;
-	const description = error.description;
-	return {
-		json: {
-			error: { message: error.message, description: typeof description === 'string' ? description : null },
-		},
-		pairedItem: { item: itemIndex },
-	};
+): { json: IDataObject; pairedItem: { item: number } } {
+	if (!ctx.continueOnFail()) throw nodeErrorOf(ctx, reason, itemIndex, credentialName, secrets);
+	return { json: errorItemJson(ctx, reason, itemIndex, credentialName, secrets), pairedItem: { item: itemIndex } };
 }

@@ -1,4 +1,6 @@
-import { CallTimeoutError, GoogleHttpError, isNetworkError } from './request';
+import { CallTimeoutError, GoogleHttpError } from '../errors';
+import { isNetworkError } from './classify';
+import { processState } from '../state';
 
 /**
  * A circuit breaker shared by every execution in the n8n process, one per credential and model.
@@ -116,7 +118,11 @@ export class CircuitBreaker {
 	}
 }
 
-const sharedBreakers = new Map<string, CircuitBreaker>();
+const sharedBreakers = processState(
+	'circuitBreakers',
+	'per process: one breaker per credential and model, shared by every node and execution in it',
+	() => new Map<string, CircuitBreaker>(),
+);
 
 /** The process-wide breaker for `key` (a credentialKey() hash plus the model, never a raw key). */
 export function getSharedBreaker(key: string, options: Omit<BreakerOptions, 'now'>): CircuitBreaker {
@@ -128,9 +134,4 @@ export function getSharedBreaker(key: string, options: Omit<BreakerOptions, 'now
 	const breaker = new CircuitBreaker(options);
 	sharedBreakers.set(key, breaker);
 	return breaker;
-}
-
-/** Forgets every shared breaker (tests; a fresh process starts this way). */
-export function resetSharedBreakers(): void {
-	sharedBreakers.clear();
 }

@@ -1,4 +1,4 @@
-import { CancelledError } from './retry';
+import { CancelledError } from '../errors';
 
 /**
  * A bounded worker pool for per-item API calls. Every item settles on its own, so one failing

@@ -1,6 +1,8 @@
 import { TtlCache } from '../cache/ttlCache';
 import { linkedAbortSignal } from './deadline';
 import type { LatencyWindow } from './latencyTracker';
+import { RaceLostError } from '../errors';
+import { processState } from '../state';
 
 /**
  * Hedged requests ("The Tail at Scale", Dean and Barroso, 2013): when a call runs far past its
@@ -92,7 +94,11 @@ export class HedgeBudget {
 	}
 }
 
-const budgets = new TtlCache<HedgeBudget>({ ttlMs: BUDGET_TTL_MS, maxEntries: MAX_BUDGETS });
+const budgets = processState(
+	'hedgeBudgets',
+	'per process: how many backup requests each kind of call may still send (5% of calls)',
+	() => new TtlCache<HedgeBudget>({ ttlMs: BUDGET_TTL_MS, maxEntries: MAX_BUDGETS }),
+);
 
 /** The process-wide budget for `key` (latencyKey of the call), created full on first use. */
 export function hedgeBudgetFor(key: string, policy: HedgePolicy = DEFAULT_HEDGE_POLICY): HedgeBudget {
@@ -101,14 +107,6 @@ export function hedgeBudgetFor(key: string, policy: HedgePolicy = DEFAULT_HEDGE_
 	return budget;
 }
 
-export function clearHedgeBudgets(): void {
-	budgets.clear();
-}
-
-/** The abort reason given to the request that lost the race: it is neither a failure nor timed. */
-export class RaceLostError extends Error {
-	name = 'RaceLostError';
-}
 
 /** Whether a request's signal was aborted because the other request of its race answered. */
 export function lostRace(signal: AbortSignal): boolean {

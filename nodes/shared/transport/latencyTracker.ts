@@ -1,5 +1,6 @@
 import { TtlCache } from '../cache/ttlCache';
-import { credentialKey } from './rateLimiter';
+import { credentialKey } from '../credentials';
+import { processState } from '../state';
 
 /**
  * Recent latencies of successful calls, per (credential, model/path, operation), kept in the n8n
@@ -50,7 +51,11 @@ export function latencyKey(identity: readonly string[], operation: string): stri
 	return credentialKey([...identity, operation]);
 }
 
-const windows = new TtlCache<LatencyWindow>({ ttlMs: HISTORY_TTL_MS, maxEntries: MAX_TRACKED_KEYS });
+const windows = processState(
+	'latencyHistory',
+	'per process: the last successful call latencies per credential, model and operation (hedge delays)',
+	() => new TtlCache<LatencyWindow>({ ttlMs: HISTORY_TTL_MS, maxEntries: MAX_TRACKED_KEYS }),
+);
 
 /** The process-wide window for `key` (from latencyKey), created empty on first use. */
 export function latencyWindowFor(key: string): LatencyWindow {
@@ -58,9 +63,4 @@ export function latencyWindowFor(key: string): LatencyWindow {
 	// Storing again on every use renews the time to live of history that is still in use.
 	windows.set(key, window);
 	return window;
-}
-
-/** Forgets every window (tests, or a process that wants a cold start). */
-export function clearLatencyHistory(): void {
-	windows.clear();
 }

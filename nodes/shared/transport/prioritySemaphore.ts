@@ -1,5 +1,6 @@
-import { CancelledError } from './retry';
 import { Semaphore } from './semaphore';
+import { CancelledError } from '../errors';
+import { processState } from '../state';
 
 /**
  * Call slots handed out by priority: when a slot frees up, the waiter with the most urgent
@@ -115,7 +116,11 @@ class PriorityLane extends Semaphore {
 	}
 }
 
-const sharedPools = new Map<string, PrioritySemaphore>();
+const sharedPools = processState(
+	'priorityCallSlots',
+	'per process: the Issue Triage call slots per credential and model, most urgent first',
+	() => new Map<string, PrioritySemaphore>(),
+);
 
 /** The process-wide pool for `key` (a credentialKey() hash plus model, never a raw key). */
 export function getSharedPrioritySemaphore(key: string, limit: number): PrioritySemaphore {

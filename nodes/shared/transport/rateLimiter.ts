@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import { sleep } from 'n8n-workflow';
+import { CancelledError, RateLimitWaitError } from '../errors';
+import { processState } from '../state';
 
-import { CancelledError } from './retry';
 
 /**
  * Client-side requests-per-minute limit. Sending at the quota's pace costs nothing, while going
@@ -10,13 +10,8 @@ import { CancelledError } from './retry';
 
 /** Gemini quotas are stated per minute. */
 export const DEFAULT_WINDOW_MS = 60_000;
-const CREDENTIAL_KEY_HEX_LENGTH = 16;
 const UNLIMITED = Infinity;
 const MIN_LIMIT = 1;
-
-export class RateLimitWaitError extends Error {
-	name = 'RateLimitWaitError';
-}
 
 interface Waiter {
 	resolve: () => void;
@@ -180,9 +175,11 @@ export class RateLimiter {
 	}
 }
 
-// One limiter per credential for the whole n8n process, so parallel executions share the quota.
-// (In queue mode each worker process has its own; the Retry-After handling covers the rest.)
-const sharedLimiters = new Map<string, RateLimiter>();
+const sharedLimiters = processState(
+	'rateLimiters',
+	"per process: one Requests per Minute limiter per credential, shared by every execution (in queue mode each worker has its own; see README, Scaling out)",
+	() => new Map<string, RateLimiter>(),
+);
 
 /** `key` must be a hash from credentialKey(), never the raw API key. */
 export function getSharedRateLimiter(key: string, requestsPerMinute: number): RateLimiter {
@@ -198,8 +195,3 @@ export function getSharedRateLimiter(key: string, requestsPerMinute: number): Ra
 	return limiter;
 }
 
-/** A stable, non-reversible registry key: sha256 of the parts, first 16 hex characters. */
-export function credentialKey(parts: readonly string[]): string {
-	// The NUL separator keeps ['ab', 'c'] and ['a', 'bc'] apart.
-	return createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, CREDENTIAL_KEY_HEX_LENGTH);
-}

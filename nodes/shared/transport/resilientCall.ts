@@ -5,13 +5,16 @@ import { callTimeoutMs, linkedAbortSignal } from './deadline';
 import { DEFAULT_HEDGE_POLICY, hedgeBudgetFor, hedgeDelayMs, lostRace, raceWithHedge } from './hedge';
 import type { HedgePolicy } from './hedge';
 import { latencyKey, latencyWindowFor } from './latencyTracker';
-import { credentialKey, getSharedRateLimiter } from './rateLimiter';
-import { classifyFailure } from './request';
-import type { RequestContext, ResolvedCredential } from './request';
+import { getSharedRateLimiter } from './rateLimiter';
+import type { RequestContext } from './request';
 import { withRetry } from './retry';
 import type { RetryPolicy } from './retry';
 import { MIN_TIME_TO_SEND_MS } from './semaphore';
 import type { Semaphore } from './semaphore';
+import { CallNotNeededError } from '../errors';
+import { credentialKey } from '../credentials';
+import { classifyFailure } from './classify';
+import type { ResolvedCredential } from '../credentials';
 
 export interface ResilienceSettings {
 	retry: RetryPolicy;
@@ -41,11 +44,6 @@ export interface ResilienceSettings {
 	operation?: string;
 	/** Overrides of DEFAULT_HEDGE_POLICY (tests and benchmarks). */
 	hedgePolicy?: Partial<HedgePolicy>;
-}
-
-/** The call was dropped because its answer was no longer needed. Not a failure. */
-export class CallNotNeededError extends Error {
-	name = 'CallNotNeededError';
 }
 
 /** Aborted on purpose rather than failed: it lost a hedge race, or its answer stopped being needed. */

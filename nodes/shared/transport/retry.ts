@@ -1,6 +1,7 @@
 import { sleep } from 'n8n-workflow';
 
-import type { RetryDecision } from './errors';
+import { CancelledError, DeadlineExceededError } from '../errors';
+import type { RetryDecision } from './retryHints';
 
 /**
  * Retry with full-jitter exponential backoff, bounded by attempts, an absolute deadline and an
@@ -21,25 +22,6 @@ export const MAX_ATTEMPTS = 10;
 export const MAX_SERVER_REQUESTED_DELAY_MS = 60_000;
 /** Extra wait on top of a server-requested delay, as a fraction of it (never less than asked). */
 export const SERVER_DELAY_JITTER = 0.1;
-
-export class CancelledError extends Error {
-	name = 'CancelledError';
-
-	constructor(message = 'The operation was cancelled', options?: { cause?: unknown }) {
-		super(message, options);
-	}
-}
-
-export class DeadlineExceededError extends Error {
-	name = 'DeadlineExceededError';
-
-	constructor(
-		message = 'The deadline passed before the request could be sent',
-		options?: { cause?: unknown },
-	) {
-		super(message, options);
-	}
-}
 
 export interface RetryEvent {
 	attempt: number;

@@ -1,6 +1,5 @@
-import { CancelledError, DeadlineExceededError } from './retry';
+import { CancelledError, SlotWaitTimeoutError } from '../errors';
 
-const MS_PER_SECOND = 1000;
 
 /**
  * A call that would start with less than this left of the item deadline is not sent: a Gemini
@@ -16,23 +15,6 @@ export interface SlotLimits {
 	minTimeLeftMs?: number;
 	/** How the user raises the limit, named as the node's panel labels it. */
 	limitName?: string;
-}
-
-/** No slot came free in time, or too little of the item deadline was left once one did. */
-export class SlotWaitTimeoutError extends DeadlineExceededError {
-	name = 'SlotWaitTimeoutError';
-
-	constructor(
-		readonly waitedMs: number,
-		readonly limit: number,
-		readonly timeLeftMs: number,
-		limitName = 'Parallel Calls',
-	) {
-		const waited = (waitedMs / MS_PER_SECOND).toFixed(1);
-		super(
-			`The item waited ${waited} s for a free call slot (${limitName} is ${limit}) and only ${Math.max(0, Math.round(timeLeftMs))} ms of its deadline were left, too little to send the request. Raise "${limitName}" or "Item Deadline (Seconds)" in the node's Options, or send fewer items at once.`,
-		);
-	}
 }
 
 interface Waiter {

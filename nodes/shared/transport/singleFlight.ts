@@ -1,6 +1,5 @@
-import { CancelledError, DeadlineExceededError } from './retry';
+import { CancelledError, FlightWaitTimeoutError } from '../errors';
 
-const MS_PER_SECOND = 1000;
 
 /** What one caller brings to a flight: its own cancel signal and deadline. */
 export interface FlightCaller {
@@ -16,17 +15,6 @@ interface Flight<T, E> {
 	/** Callers still waiting; when the last one leaves early, the work is aborted. */
 	waiting: number;
 	controller: AbortController;
-}
-
-/** A caller stopped waiting for shared work because its own deadline passed. */
-export class FlightWaitTimeoutError extends DeadlineExceededError {
-	name = 'FlightWaitTimeoutError';
-
-	constructor(waitedMs: number) {
-		super(
-			`The item's deadline passed after waiting ${(waitedMs / MS_PER_SECOND).toFixed(1)} s for the same job, already running for an earlier delivery`,
-		);
-	}
 }
 
 /**

@@ -1,9 +1,10 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { requestOnce } from '../transport/request';
-import type { RequestContext, ResolvedCredential } from '../transport/request';
+import type { RequestContext } from '../transport/request';
 import { resilientCall } from '../transport/resilientCall';
 import type { CallAccounting, ResilienceSettings } from '../transport/resilientCall';
+import type { ResolvedCredential } from '../credentials';
 
 /**
  * Google Cloud Text-to-Speech v1 over REST: `text:synthesize`, the voice list, and what each
