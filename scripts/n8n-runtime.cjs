@@ -15,6 +15,8 @@
 //   Nodes installer puts it, credentials and workflows imported with n8n's own CLI, n8n started
 //   in its own process group (stopped by PID), the owner created from environment variables,
 //   the job Data table created and the workflows published through n8n's REST API.
+// - QueueCluster: the same in n8n's queue mode: Postgres (provisionPostgres), Redis, that main
+//   and N `n8n worker` processes.
 
 module.exports = {
 	...require('./runtime/constants.cjs'),
@@ -22,6 +24,7 @@ module.exports = {
 	...require('./runtime/package.cjs'),
 	...require('./runtime/http.cjs'),
 	...require('./runtime/instance.cjs'),
+	...require('./runtime/queue.cjs'),
 	...require('./runtime/browser.cjs'),
 	isAlive: require('./runtime/process.cjs').isAlive,
 };

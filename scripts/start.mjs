@@ -6,6 +6,10 @@
 // GOOGLE_TTS_HOST, WEBHOOK_SECRET, N8N_PORT (default 5678), GEMINI_OPS_CACHE_DIR,
 // GEMINI_OPS_USER_FOLDER (default <cache>/instances/start, outside the repository so that
 // `n8n-node lint` and Jest never walk n8n's own files).
+//
+// `npm run start:queue [-- --workers N --concurrency C]`: the same in n8n's queue mode (README,
+// "Scaling out"): Postgres and Redis started here, the main process, N workers (default 2), all
+// in <cache>/instances/start-queue (GEMINI_OPS_USER_FOLDER overrides).
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -15,7 +19,19 @@ import runtime from './n8n-runtime.cjs';
 const DEFAULT_PORT = 5678;
 const EXAMPLE_REQUEST = { tier: 'BEGINNER', count: 20, locale: 'en' };
 
-const userFolder = path.resolve(process.env.GEMINI_OPS_USER_FOLDER || path.join(runtime.cacheDir(), 'instances', 'start'));
+const argv = process.argv.slice(2);
+const flag = (name) => {
+	const at = argv.indexOf(`--${name}`);
+	return at === -1 ? undefined : Number(argv[at + 1]);
+};
+const queue = argv.includes('--queue');
+const workers = flag('workers') ?? runtime.DEFAULT_WORKERS;
+const concurrency = flag('concurrency') ?? runtime.DEFAULT_CONCURRENCY;
+if (!(Number.isInteger(workers) && workers >= 1) || !(Number.isInteger(concurrency) && concurrency >= 1)) {
+	process.stdout.write('--workers and --concurrency take a whole number of at least 1, e.g. npm run start:queue -- --workers 3\n');
+	process.exit(1);
+}
+const userFolder = path.resolve(process.env.GEMINI_OPS_USER_FOLDER || path.join(runtime.cacheDir(), 'instances', queue ? 'start-queue' : 'start'));
 const port = Number(process.env.N8N_PORT || DEFAULT_PORT);
 const started = Date.now();
 // Two locks, both taken before anything is built: one per clone (a second `npm start` here,
@@ -27,6 +43,8 @@ const LOCKS = [
 	{ file: path.join(userFolder, 'start.lock'), what: `with the user folder ${userFolder}` },
 ];
 const held = [];
+let cluster = null;
+let stopping = false;
 
 const say = (message = '') => process.stdout.write(`${message}\n`);
 const step = (n, total, message) => say(`\n[${n}/${total}] ${message}`);
@@ -89,6 +107,12 @@ function printSummary(instance, credentials, timings) {
 	say('');
 	say('─'.repeat(78));
 	say(`n8n ${runtime.N8N_VERSION} is running with ${runtime.PACKAGE_NAME} (pid ${instance.pid})`);
+	if (cluster) {
+		const { postgres, redis } = cluster;
+		say(`Queue mode: ${cluster.workers.length} workers (${concurrency} jobs each; pids ${cluster.workers.map((w) => w.pid).join(', ')}; health ${cluster.workers.map((w) => `${w.baseUrl}/healthz`).join(' ')})`);
+		say(`  Postgres ${postgres.host}:${postgres.port} (database ${postgres.database}, log ${postgres.logFile}), Redis ${redis.host}:${redis.port}`);
+		say(`  Which worker ran what: "Worker started execution" in ${path.join(userFolder, 'workers', '<worker>', '<worker>.log')}`);
+	}
 	say('');
 	say(`Editor      ${instance.baseUrl}/`);
 	say(`  sign in   ${instance.owner.email} / ${instance.owner.password}`);
@@ -119,10 +143,11 @@ function printSummary(instance, credentials, timings) {
 		say(`  curl -s '${status.url}?jobId=<jobId from the answer>' -H '${secretHeader}'`);
 	}
 	say('');
-	say(`Logs: ${instance.logFile}`);
+	say(`Logs: ${instance.logFile}${cluster ? ` and ${cluster.workers.map((w) => w.logFile).join(', ')}` : ''}`);
 	say(
 		`Ready in ${seconds(Date.now() - started)} (build ${seconds(timings.build)}, provision ${seconds(timings.provision)}, ` +
-			`setup ${seconds(timings.setup)}, n8n start ${seconds(timings.start)}, publish ${seconds(timings.publish)}). Ctrl-C stops n8n.`,
+			`setup ${seconds(timings.setup)}, n8n start ${seconds(timings.start)}, publish ${seconds(timings.publish)}). Ctrl-C stops n8n` +
+			(cluster ? ` (workers finish running jobs first, up to ${runtime.QUEUE_SETTINGS.N8N_GRACEFUL_SHUTDOWN_TIMEOUT} s; a second Ctrl-C stops at once).` : '.'),
 	);
 	say('─'.repeat(78));
 }
@@ -146,24 +171,36 @@ async function main() {
 	step(2, TOTAL, `Provisioning Node.js ${runtime.NODE_VERSION} and n8n ${runtime.N8N_VERSION} in ${runtime.cacheDir()}`);
 	t = Date.now();
 	const { paths, nodeResult, n8nResult } = await runtime.provision({ log: say });
+	const postgresResult = queue ? await runtime.provisionPostgres({ log: say }) : { cached: true };
 	timings.provision = Date.now() - t;
-	say(nodeResult.cached && n8nResult.cached ? '  already provisioned' : `  provisioned in ${seconds(timings.provision)}`);
+	say(nodeResult.cached && n8nResult.cached && postgresResult.cached ? '  already provisioned' : `  provisioned in ${seconds(timings.provision)}`);
 
-	step(3, TOTAL, `Installing the packed tarball and importing workflows into ${userFolder}`);
+	step(3, TOTAL, `${queue ? 'Starting Postgres and Redis, i' : 'I'}nstalling the packed tarball and importing workflows into ${userFolder}`);
 	t = Date.now();
 	const tarball = runtime.packPackage(path.join(userFolder, 'pack'));
-	const instance = new runtime.N8nInstance({ userFolder, port, paths, ...credentials, log: say });
-	await instance.setup({ tarball });
+	const options = { userFolder, port, paths, ...credentials, log: say };
+	cluster = queue ? new runtime.QueueCluster({ ...options, postgresBinDir: postgresResult.binDir, workers, concurrency }) : null;
+	process.on('exit', () => cluster?.killNow());
+	if (cluster) await cluster.setup({ tarball });
+	const instance = cluster ? cluster.main : new runtime.N8nInstance(options);
+	if (!cluster) await instance.setup({ tarball });
 	timings.setup = Date.now() - t;
 	say(`  ${path.basename(tarball)} → ${path.join(userFolder, '.n8n', 'nodes', 'node_modules', runtime.PACKAGE_NAME)}`);
 	say(`  ${instance.workflows.length} workflows imported: ${instance.workflows.map((w) => w.name).join(', ')}`);
 
-	let stopping = false;
 	const stop = async (signal) => {
-		if (stopping) return;
+		if (stopping) {
+			if (cluster) {
+				say(`${signal}: stopping everything now`);
+				cluster.killNow();
+				releaseLock();
+				process.exit(1);
+			}
+			return;
+		}
 		stopping = true;
-		say(`\n${signal ? `${signal}: ` : ''}stopping n8n (pid ${instance.pid}) …`);
-		await instance.stop();
+		say(`\n${signal ? `${signal}: ` : ''}stopping n8n (pid ${instance.pid}${cluster ? ', its workers, Redis and Postgres' : ''}) …`);
+		await (cluster || instance).stop();
 		say('n8n stopped.');
 		releaseLock();
 		process.exit(0);
@@ -173,9 +210,9 @@ async function main() {
 	process.on('SIGHUP', () => stop('SIGHUP'));
 	process.on('exit', () => instance.killNow());
 
-	step(4, TOTAL, `Starting n8n on http://127.0.0.1:${port} (log: ${instance.logFile})`);
+	step(4, TOTAL, `Starting n8n on http://127.0.0.1:${port}${cluster ? ` and ${workers} workers` : ''} (log: ${instance.logFile})`);
 	t = Date.now();
-	await instance.start();
+	await (cluster || instance).start();
 	timings.start = Date.now() - t;
 	say(`  n8n answers after ${seconds(timings.start)}`);
 
@@ -187,9 +224,14 @@ async function main() {
 
 	printSummary(instance, credentials, timings);
 
+	for (const child of cluster ? [instance, ...cluster.workers] : [instance]) watchExit(child);
+}
+
+function watchExit(instance) {
 	instance.child.on('exit', (code, signal) => {
 		if (stopping) return;
-		say(`\nn8n exited unexpectedly (${signal ?? `exit code ${code}`}).\n${instance.logTail(40)}`);
+		say(`\n${instance.name} exited unexpectedly (${signal ?? `exit code ${code}`}).\n${instance.logTail(40)}`);
+		cluster?.killNow();
 		releaseLock();
 		process.exit(1);
 	});

@@ -5,8 +5,15 @@ import { resilienceOptionProperties } from '../shared/node/resilienceOptions';
 import * as adaptToLanguages from './actions/adaptToLanguages.operation';
 import * as generateVariations from './actions/generateVariations.operation';
 import * as writeScript from './actions/writeScript.operation';
-import { DEFAULT_CACHE_MAX_ENTRIES, DEFAULT_CACHE_MAX_MB, DEFAULT_CACHE_TTL_HOURS } from './engine/cache';
-import { DEFAULT_MAX_OUTPUT_TOKENS, DEFAULT_TEMPERATURE, DEFAULT_TOP_P } from './parameters';
+import {
+	DEFAULT_CACHE_MAX_ENTRIES,
+	DEFAULT_CACHE_MAX_MB,
+	DEFAULT_CACHE_TTL_HOURS,
+	DEFAULT_MAX_OUTPUT_TOKENS,
+	DEFAULT_OPERATION,
+	DEFAULT_TEMPERATURE,
+	DEFAULT_TOP_P,
+} from './parameters';
 
 const operationProperty: INodeProperties = {
 	displayName: 'Operation',
@@ -33,7 +40,7 @@ const operationProperty: INodeProperties = {
 			description: 'Adapt a text culturally into several languages, one call per language, in parallel',
 		},
 	],
-	default: 'writeScript',
+	default: DEFAULT_OPERATION,
 };
 
 const optionsProperty: INodeProperties = {

@@ -3,14 +3,20 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { DEFAULT_TEXT_MODEL } from '../shared/gemini/catalog';
 import { readResilience } from '../shared/node/resilienceOptions';
-import type { ResilienceOptions } from '../shared/node/resilienceOptions';
+import { invalidParameter, modelParameter, numberOr, wholeNumberIn } from '../shared/node/parameters';
+import { SPOKEN_WORDS_PER_MINUTE } from '../shared/text/generatedText';
 import { parseLanguageList, parseLanguageTag } from '../shared/text/languages';
 import type { LanguageTag } from '../shared/text/languages';
-import { DEFAULT_CACHE_MAX_ENTRIES, DEFAULT_CACHE_MAX_MB, DEFAULT_CACHE_TTL_HOURS } from './engine/cache';
+import { BYTES_PER_MB, MS_PER_HOUR } from '../shared/units';
+import { ASPECT_HINTS } from './engine/prompt';
 import type { Brief } from './engine/prompt';
-import type { CacheSettings, GenerationSettings } from './engine/types';
+import type { Operation, RunSettings } from './engine/types';
 
-/** Reading and checking parameters; every error names the parameter and what is allowed. */
+/**
+ * Every parameter is read and checked here, and nowhere else; every error names the parameter
+ * as the panel labels it and what is allowed. The defaults are named here and the description
+ * imports them, so the panel and the code cannot disagree.
+ */
 
 export const MAX_TITLE_CHARS = 300;
 /** About 3,000 words, 20 minutes spoken: past this a script belongs in several items. */
@@ -19,90 +25,156 @@ export const MAX_VARIATIONS = 10;
 export const MAX_TARGET_WORDS = 3000;
 export const MIN_TARGET_WORDS = 20;
 export const MAX_TARGET_LANGUAGES = 20;
+export const MAX_TOLERANCE_PERCENT = 50;
+export const DEFAULT_OPERATION: Operation = 'writeScript';
+export const DEFAULT_LANGUAGE = 'en-US';
+export const DEFAULT_TARGET_LANGUAGES = 'pt-BR, es-MX';
 export const DEFAULT_TARGET_WORDS = 300;
+export const DEFAULT_VARIATIONS = 3;
+/** The angles the seed's variations were built on, all with built-in guidance. */
+export const DEFAULT_ASPECTS = Object.keys(ASPECT_HINTS).join(', ');
+export const DEFAULT_TOLERANCE_PERCENT = 15;
 export const DEFAULT_TEMPERATURE = 0.8;
 export const DEFAULT_TOP_P = 0.95;
 export const DEFAULT_MAX_OUTPUT_TOKENS = 8192;
-const WORDS_PER_MINUTE = 150;
-const MS_PER_HOUR = 3_600_000;
-const BYTES_PER_MB = 1_000_000;
+export const DEFAULT_CACHE_TTL_HOURS = 168;
+export const DEFAULT_CACHE_MAX_ENTRIES = 5000;
+export const DEFAULT_CACHE_MAX_MB = 50;
+const PERCENT = 100;
+const OPERATIONS: readonly Operation[] = ['writeScript', 'generateVariations', 'adaptToLanguages'];
 
-export function fail(ctx: IExecuteFunctions, itemIndex: number, message: string, description: string): never {
-	throw new NodeOperationError(ctx.getNode(), message, { itemIndex, description });
+/** A text parameter, trimmed (empty when unset). */
+function textParameter(ctx: IExecuteFunctions, name: string, itemIndex: number): string {
+	return String(ctx.getNodeParameter(name, itemIndex, '') ?? '').trim();
 }
 
-/** A required text parameter, trimmed, at most `max` characters. */
-export function requiredText(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
-	name: string,
-	label: string,
-	max: number,
-): string {
-	const value = String(ctx.getNodeParameter(name, itemIndex, '') ?? '').trim();
-	if (value === '') fail(ctx, itemIndex, `${label} is empty`, `Set "${label}" to the text to work on (an expression such as {{ $json.${name} }} works).`);
+/** A text of at most `max` characters; `required` refuses an empty one. */
+function boundedText(ctx: IExecuteFunctions, itemIndex: number, name: string, label: string, max: number, required: boolean): string {
+	const value = textParameter(ctx, name, itemIndex);
+	if (required && value === '') {
+		throw invalidParameter(ctx, itemIndex, label, 'is empty', `Set "${label}" to the text to work on (an expression such as {{ $json.${name} }} works).`);
+	}
 	if (value.length > max) {
-		fail(
-			ctx,
-			itemIndex,
-			`${label} is too long: ${value.length} characters, at most ${max} are allowed`,
-			`Shorten "${label}" or split the text over several items.`,
-		);
+		throw invalidParameter(ctx, itemIndex, label, `is too long: ${value.length} characters, at most ${max} are allowed`, `Shorten "${label}" or split the text over several items.`);
 	}
 	return value;
 }
 
-export function languageParameter(ctx: IExecuteFunctions, itemIndex: number, name: string, label: string): LanguageTag {
-	const raw = String(ctx.getNodeParameter(name, itemIndex, 'en-US') ?? '');
-	const parsed = parseLanguageTag(raw);
-	if (!parsed.ok) fail(ctx, itemIndex, `${label}: ${parsed.reason}`, `Set "${label}" to a BCP-47 code such as pt-BR, en-US, es-ES or es-MX.`);
+function languageParameter(ctx: IExecuteFunctions, itemIndex: number, name: string, label: string): LanguageTag {
+	const parsed = parseLanguageTag(String(ctx.getNodeParameter(name, itemIndex, DEFAULT_LANGUAGE) ?? ''));
+	if (!parsed.ok) throw invalidParameter(ctx, itemIndex, `${label}:`, parsed.reason, `Set "${label}" to a BCP-47 code such as pt-BR, en-US, es-ES or es-MX.`);
 	return parsed.value;
 }
 
-export function languageListParameter(ctx: IExecuteFunctions, itemIndex: number, name: string, label: string): LanguageTag[] {
-	const parsed = parseLanguageList(ctx.getNodeParameter(name, itemIndex, ''));
-	if (!parsed.ok) fail(ctx, itemIndex, `${label}: ${parsed.reason}`, `List BCP-47 codes separated by commas, e.g. "pt-BR, es-MX, en-US".`);
-	if (parsed.value.length === 0) fail(ctx, itemIndex, `${label} is empty`, `List at least one language code, e.g. "pt-BR, es-MX".`);
+function languageListParameter(ctx: IExecuteFunctions, itemIndex: number, name: string, label: string): LanguageTag[] {
+	const parsed = parseLanguageList(ctx.getNodeParameter(name, itemIndex, DEFAULT_TARGET_LANGUAGES));
+	if (!parsed.ok) throw invalidParameter(ctx, itemIndex, `${label}:`, parsed.reason, 'List BCP-47 codes separated by commas, e.g. "pt-BR, es-MX, en-US".');
+	if (parsed.value.length === 0) throw invalidParameter(ctx, itemIndex, label, 'is empty', 'List at least one language code, e.g. "pt-BR, es-MX".');
 	if (parsed.value.length > MAX_TARGET_LANGUAGES) {
-		fail(ctx, itemIndex, `${label} lists ${parsed.value.length} languages; at most ${MAX_TARGET_LANGUAGES} are allowed`, 'Split the languages over several items.');
+		throw invalidParameter(ctx, itemIndex, label, `lists ${parsed.value.length} languages; at most ${MAX_TARGET_LANGUAGES} are allowed`, 'Split the languages over several items.');
 	}
 	return parsed.value;
 }
 
 /** Audience, tone and length of a script (Write Script, and the master Generate Variations writes). */
-export function readBrief(ctx: IExecuteFunctions, itemIndex: number): Brief {
+function readBrief(ctx: IExecuteFunctions, itemIndex: number): Brief {
 	const brief = ctx.getNodeParameter('brief', itemIndex, {}) as IDataObject;
 	const minutes = Number(brief.durationMinutes ?? 0);
-	const words = minutes > 0 ? Math.round(minutes * WORDS_PER_MINUTE) : Number(brief.targetWords ?? DEFAULT_TARGET_WORDS);
+	const words = minutes > 0 ? Math.round(minutes * SPOKEN_WORDS_PER_MINUTE) : Number(brief.targetWords ?? DEFAULT_TARGET_WORDS);
 	if (!Number.isFinite(words) || words < MIN_TARGET_WORDS || words > MAX_TARGET_WORDS) {
-		fail(
+		throw invalidParameter(
 			ctx,
 			itemIndex,
-			`Brief: the script length must be ${MIN_TARGET_WORDS} to ${MAX_TARGET_WORDS} words, not ${String(words)}`,
-			`Change "Length (Words)" or "Duration (Minutes)" (${WORDS_PER_MINUTE} words per spoken minute).`,
+			'Brief:',
+			`the script length must be ${MIN_TARGET_WORDS} to ${MAX_TARGET_WORDS} words, not ${String(words)}`,
+			`Change "Length (Words)" or "Duration (Minutes)" (${SPOKEN_WORDS_PER_MINUTE} words per spoken minute).`,
 		);
 	}
 	return { audience: String(brief.audience ?? '').trim(), tone: String(brief.tone ?? '').trim(), targetWords: words };
 }
 
-function numberOr(value: unknown, fallback: number): number {
-	return typeof value === 'number' && Number.isFinite(value) ? value : fallback;
+/** Aspects from a comma-separated string (or an array), trimmed, repeats dropped, order kept. */
+function aspectList(raw: unknown): string[] {
+	const parts = Array.isArray(raw) ? raw.map(String) : String(raw ?? '').split(/[,;\n]/);
+	const aspects = new Map<string, string>();
+	for (const part of parts.map((value) => value.trim())) {
+		if (part !== '' && !aspects.has(part.toLowerCase())) aspects.set(part.toLowerCase(), part);
+	}
+	return [...aspects.values()];
 }
 
-export interface RunSettings {
-	resilience: ResilienceOptions;
-	generation: GenerationSettings;
-	cache: CacheSettings;
+export interface ScriptParameters {
+	title: string;
+	language: LanguageTag;
+	brief: Brief;
 }
 
-/** Node-wide options, read once from the first item. */
-export function readRunSettings(ctx: IExecuteFunctions): RunSettings {
-	const options = ctx.getNodeParameter('options', 0, {}) as IDataObject;
-	const model = String(ctx.getNodeParameter('options.model', 0, DEFAULT_TEXT_MODEL, { extractValue: true }) || DEFAULT_TEXT_MODEL);
+export function readScriptParameters(ctx: IExecuteFunctions, itemIndex: number): ScriptParameters {
 	return {
+		title: boundedText(ctx, itemIndex, 'title', 'Title', MAX_TITLE_CHARS, true),
+		language: languageParameter(ctx, itemIndex, 'language', 'Language'),
+		brief: readBrief(ctx, itemIndex),
+	};
+}
+
+export interface VariationParameters extends ScriptParameters {
+	/** One aspect per variation, in order. */
+	aspects: string[];
+	/** '' when the master is to be written first. */
+	masterScript: string;
+}
+
+export function readVariationParameters(ctx: IExecuteFunctions, itemIndex: number): VariationParameters {
+	const script = readScriptParameters(ctx, itemIndex);
+	const count = wholeNumberIn(
+		ctx,
+		itemIndex,
+		'Number of Variations',
+		Number(ctx.getNodeParameter('variations', itemIndex, DEFAULT_VARIATIONS)),
+		[1, MAX_VARIATIONS],
+		'Change "Number of Variations"; for more, split them over several items.',
+	);
+	const aspects = aspectList(ctx.getNodeParameter('aspects', itemIndex, DEFAULT_ASPECTS));
+	if (aspects.length === 0) throw invalidParameter(ctx, itemIndex, 'Aspects', 'is empty', `List at least one angle, separated by commas, e.g. "${DEFAULT_ASPECTS}".`);
+	if (aspects.length < count) {
+		throw invalidParameter(ctx, itemIndex, 'Number of Variations', `is ${count}, but Aspects lists only ${aspects.length}`, 'Each variation needs its own aspect: add aspects or lower "Number of Variations".');
+	}
+	const masterScript = boundedText(ctx, itemIndex, 'masterScript', 'Master Script', MAX_TEXT_CHARS, false);
+	return { ...script, aspects: aspects.slice(0, count), masterScript };
+}
+
+export interface AdaptationParameters {
+	text: string;
+	source: LanguageTag;
+	targets: LanguageTag[];
+	/** Optional, '' when unset. */
+	title: string;
+	/** How far from the source length is still fine (0.15 = ±15%). */
+	tolerance: number;
+}
+
+export function readAdaptationParameters(ctx: IExecuteFunctions, itemIndex: number): AdaptationParameters {
+	const text = boundedText(ctx, itemIndex, 'text', 'Text', MAX_TEXT_CHARS, true);
+	const source = languageParameter(ctx, itemIndex, 'sourceLanguage', 'Source Language');
+	const targets = languageListParameter(ctx, itemIndex, 'targetLanguages', 'Target Languages');
+	const title = textParameter(ctx, 'title', itemIndex).slice(0, MAX_TITLE_CHARS);
+	const percent = Number(ctx.getNodeParameter('lengthTolerancePercent', itemIndex, DEFAULT_TOLERANCE_PERCENT));
+	if (!Number.isFinite(percent) || percent <= 0 || percent > MAX_TOLERANCE_PERCENT) {
+		throw invalidParameter(ctx, itemIndex, 'Length Tolerance (%)', `must be above 0 and at most ${MAX_TOLERANCE_PERCENT}, not ${String(percent)}`, 'Change "Length Tolerance (%)".');
+	}
+	return { text, source, targets, title, tolerance: percent / PERCENT };
+}
+
+/** The operation and the node-wide options, read once from the first item. */
+export function readRunSettings(ctx: IExecuteFunctions): RunSettings {
+	const operation = ctx.getNodeParameter('operation', 0) as Operation;
+	if (!OPERATIONS.includes(operation)) throw new NodeOperationError(ctx.getNode(), `Unknown operation "${String(operation)}"`);
+	const options = ctx.getNodeParameter('options', 0, {}) as IDataObject;
+	return {
+		operation,
 		resilience: readResilience(options),
 		generation: {
-			model: model.trim(),
+			model: modelParameter(ctx, 'options.model', 0, DEFAULT_TEXT_MODEL),
 			temperature: numberOr(options.temperature, DEFAULT_TEMPERATURE),
 			topP: numberOr(options.topP, DEFAULT_TOP_P),
 			maxOutputTokens: numberOr(options.maxOutputTokens, DEFAULT_MAX_OUTPUT_TOKENS),
@@ -116,13 +188,4 @@ export function readRunSettings(ctx: IExecuteFunctions): RunSettings {
 			emitEntries: options.outputCacheEntries !== false,
 		},
 	};
-}
-
-export function readPath(source: IDataObject, path: string): unknown {
-	let current: unknown = source;
-	for (const key of path.split('.')) {
-		if (typeof current !== 'object' || current === null) return undefined;
-		current = (current as Record<string, unknown>)[key];
-	}
-	return current;
 }

@@ -5,9 +5,7 @@ import { searchGenerativeModels, searchTextModels } from '../shared/gemini/model
 import { missionGeneratorProperties } from './description';
 import { router } from './router';
 
-// Codex (MissionGenerator.node.json), copied by every node: n8n's node panel hides "AI" nodes from
-// its regular search unless subcategories.AI lists "Root Nodes"; the alias "Gemini" makes
-// "gemini" find it (search reads only displayName and alias). test/unit/codex.test.js checks it.
+// Codex (.node.json): "Root Nodes" and the alias "Gemini" let n8n's search find it (codex.test.js).
 export class MissionGenerator implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Mission Generator',
@@ -20,21 +18,20 @@ export class MissionGenerator implements INodeType {
 		// Used as is by n8n's docs link; a codex URL would get "?utm_…" appended after the "#section".
 		documentationUrl: 'https://github.com/gemini-ops/n8n-nodes-gemini-ops#mission-generator',
 		defaults: { name: 'Mission Generator' },
-		// What an AI Agent reads when it uses this node as a tool: when to call it and what comes back.
+		// What an AI Agent reads when it uses this node as a tool.
 		usableAsTool: {
 			replacements: {
-				description:
-					'Creates distinct gamified personal-finance missions for one player level (BEGINNER, INTERMEDIATE or ADVANCED) in English ("en") or Brazilian Portuguese ("pt-BR"). Returns one item per mission (title, description, type, target, xpReward) and a report. Use it when a user needs new missions or challenges for a finance app.',
+				description: 'Creates distinct gamified personal-finance missions for one player level (BEGINNER, INTERMEDIATE or ADVANCED) in English ("en") or Brazilian Portuguese ("pt-BR"). Returns one item per mission (title, description, type, target, xpReward) and a report. Use it when a user needs new missions or challenges for a finance app.',
 			},
 		},
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
-		outputNames: ['Missions', 'Report'],
+		outputNames: ['Missions', 'Report'], // with Continue On Fail, error items go on Missions
 		credentials: [{ name: 'geminiApi', required: false }],
 		properties: missionGeneratorProperties,
 	};
 
-	// searchGenerativeModels: the picker's name in workflows saved before searchTextModels existed.
+	// searchGenerativeModels: the picker's name in workflows saved before searchTextModels.
 	methods = { listSearch: { searchTextModels, searchGenerativeModels } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

@@ -2,54 +2,32 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { modelOption } from '../shared/gemini/modelOption';
 import { resilienceOptionProperties } from '../shared/node/resilienceOptions';
+import { DEFAULT_DUPLICATE_STRICTNESS, DEFAULT_THRESHOLDS } from './engine/duplicates';
+import { LABELS } from './engine/labels';
+import {
+	DEFAULT_BATCH_SIZE,
+	DEFAULT_COUNT,
+	DEFAULT_CUSTOM_TEMPLATES,
+	DEFAULT_HEADROOM_PERCENT,
+	DEFAULT_LOCALE,
+	DEFAULT_MAX_OUTPUT_TOKENS,
+	DEFAULT_MAX_REFILL_ROUNDS,
+	DEFAULT_MINIMUM_MISSIONS,
+	DEFAULT_TEMPERATURE,
+	DEFAULT_TIER,
+	DEFAULT_TOP_P,
+	MAX_BATCH_SIZE,
+	MAX_COUNT,
+	MIN_BATCH_SIZE,
+	MIN_COUNT,
+	MISSION_RESILIENCE_DEFAULTS,
+} from './parameters';
 import { MISSION_THEMES, MISSION_TIERS } from './templates/types';
 
-/**
- * Parallel Calls 4: with automatic batches the AI remainder goes out in one round of at most 4
- * calls (20 missions → 4 requests, within free-tier request limits; engine/aiPhase.ts planRound
- * explains the sizing). Generation time grows with what a call writes, so more Parallel Calls
- * make smaller batches and a shorter round, at more requests (docs/benchmarks.md measures both).
- */
-export const MISSION_RESILIENCE_DEFAULTS = {
-	parallelCalls: 4,
-	parallelCallsNote:
-		'With AI Batch Size 0 the missions AI writes are spread over this many calls in one round: raise it for speed (smaller batches finish sooner), lower it to send fewer requests.',
-};
-
-export const DEFAULT_THEMES = [
-	{ name: 'habits', focus: 'Building the habit of recording expenses', keywords: 'diary, routine, consistency' },
-	{ name: 'categories', focus: 'Organising spending by category', keywords: 'categorise, separate, organise' },
-	{ name: 'saving', focus: 'Controlling spending and saving money', keywords: 'save, reduce, cut' },
-	{ name: 'goals', focus: 'Setting financial goals', keywords: 'goal, objective, plan' },
-	{ name: 'analysis', focus: 'Analysing and understanding personal finances', keywords: 'analyse, understand, discover' },
-];
-
-/**
- * Presets for "Duplicate Strictness": how similar two missions may be before the newer one is
- * rejected. Balanced is the seed's tuning (title 85 %, description 80 %; the earlier 70 % was too
- * strict and threw away 65 % of the AI's missions).
- */
-export const DUPLICATE_STRICTNESS = {
-	lenient: { titleExact: 0.98, titleHigh: 0.92, description: 0.9 },
-	balanced: { titleExact: 0.95, titleHigh: 0.85, description: 0.8 },
-	strict: { titleExact: 0.9, titleHigh: 0.75, description: 0.7 },
-} as const;
-export type DuplicateStrictness = keyof typeof DUPLICATE_STRICTNESS;
-
-/** Shown in the panel and in errors; the option names these labels exactly. */
-export const LABELS = {
-	count: 'Number of Missions',
-	minimumMissions: 'Minimum Missions',
-	batchSize: 'AI Batch Size',
-	model: 'Model',
-	customTemplates: 'Custom Templates (JSON)',
-	existingMissionsField: 'Existing Missions Field',
-	progressUrl: 'Progress URL',
-	jobId: 'Job ID',
-	progressToken: 'Progress Token',
-	tier: 'Tier',
-	locale: 'Language',
-} as const;
+// The Expert options show the numbers of the default Duplicate Strictness preset.
+const DEFAULT_TITLE_EXACT_SIMILARITY = DEFAULT_THRESHOLDS.titleExact;
+const DEFAULT_TITLE_HIGH_SIMILARITY = DEFAULT_THRESHOLDS.titleHigh;
+const DEFAULT_DESCRIPTION_SIMILARITY = DEFAULT_THRESHOLDS.description;
 
 /**
  * Optional settings that sat at the top level before they moved into Options. Kept as hidden
@@ -63,19 +41,19 @@ const LEGACY_TOP_LEVEL: INodeProperties[] = ['existingMissionsField', 'customTem
 /** Mission-specific options; the shared resilience options are added beside them. */
 const missionOptions: INodeProperties[] = [
 	{
-		displayName: 'AI Batch Size',
+		displayName: LABELS.batchSize,
 		name: 'batchSize',
 		type: 'number',
-		typeOptions: { minValue: 0, maxValue: 10 },
-		default: 0,
+		typeOptions: { minValue: MIN_BATCH_SIZE, maxValue: MAX_BATCH_SIZE },
+		default: DEFAULT_BATCH_SIZE,
 		description:
 			'Missions asked for in one Gemini call (1 to 10). 0 = automatic: the remainder is spread over Parallel Calls so it goes out in one round, within Max Output Tokens.',
 	},
 	{
-		displayName: 'Custom Templates (JSON)',
+		displayName: LABELS.customTemplates,
 		name: 'customTemplates',
 		type: 'json',
-		default: '[]',
+		default: DEFAULT_CUSTOM_TEMPLATES,
 		description:
 			'Your own templates, used together with the built-in ones: a list of {"title", "description", "type", "targetRange": [min, max] or "target", "xpRange": [min, max] or "xpReward", optional "tier", "locale", "theme"}. Write {target} where the number goes.',
 	},
@@ -100,12 +78,12 @@ const missionOptions: INodeProperties[] = [
 				description: 'Loosely similar missions are duplicates too; more variety, more AI calls',
 			},
 		],
-		default: 'balanced',
+		default: DEFAULT_DUPLICATE_STRICTNESS,
 		description:
 			'How alike two missions may be before the newer one is rejected (ignoring case and accents). The Expert options below override single numbers.',
 	},
 	{
-		displayName: 'Existing Missions Field',
+		displayName: LABELS.existingMissionsField,
 		name: 'existingMissionsField',
 		type: 'string',
 		default: '',
@@ -118,7 +96,7 @@ const missionOptions: INodeProperties[] = [
 		name: 'titleHighSimilarity',
 		type: 'number',
 		typeOptions: { minValue: 0, maxValue: 1, numberPrecision: 2 },
-		default: 0.85,
+		default: DEFAULT_TITLE_HIGH_SIMILARITY,
 		description:
 			'Overrides Duplicate Strictness: titles at least this similar are duplicates when the descriptions are similar too',
 	},
@@ -127,7 +105,7 @@ const missionOptions: INodeProperties[] = [
 		name: 'descriptionSimilarity',
 		type: 'number',
 		typeOptions: { minValue: 0, maxValue: 1, numberPrecision: 2 },
-		default: 0.8,
+		default: DEFAULT_DESCRIPTION_SIMILARITY,
 		description:
 			'Overrides Duplicate Strictness: with a close title, descriptions at least this similar make a duplicate',
 	},
@@ -136,7 +114,7 @@ const missionOptions: INodeProperties[] = [
 		name: 'titleExactSimilarity',
 		type: 'number',
 		typeOptions: { minValue: 0, maxValue: 1, numberPrecision: 2 },
-		default: 0.95,
+		default: DEFAULT_TITLE_EXACT_SIMILARITY,
 		description: 'Overrides Duplicate Strictness: titles at least this similar are always duplicates',
 	},
 	{
@@ -144,12 +122,12 @@ const missionOptions: INodeProperties[] = [
 		name: 'headroomPercent',
 		type: 'number',
 		typeOptions: { minValue: 0, maxValue: 200 },
-		default: 20,
+		default: DEFAULT_HEADROOM_PERCENT,
 		description:
 			'Ask Gemini for this much more than is missing, so rejected duplicates rarely need another round. Surplus missions are discarded.',
 	},
 	{
-		displayName: 'Job ID',
+		displayName: LABELS.jobId,
 		name: 'jobId',
 		type: 'string',
 		default: '',
@@ -157,11 +135,11 @@ const missionOptions: INodeProperties[] = [
 			'Identifies the job: sent with progress updates and copied to the report. A job delivered twice while it runs is generated once. Left empty, one is generated.',
 	},
 	{
-		displayName: 'Max Output Tokens',
+		displayName: LABELS.maxOutputTokens,
 		name: 'maxOutputTokens',
 		type: 'number',
 		typeOptions: { minValue: 64 },
-		default: 800,
+		default: DEFAULT_MAX_OUTPUT_TOKENS,
 		description: 'Most tokens Gemini may write per call',
 	},
 	{
@@ -169,21 +147,21 @@ const missionOptions: INodeProperties[] = [
 		name: 'maxRefillRounds',
 		type: 'number',
 		typeOptions: { minValue: 0, maxValue: 10 },
-		default: 3,
+		default: DEFAULT_MAX_REFILL_ROUNDS,
 		description: 'Extra AI rounds allowed to replace missions rejected as duplicates or invalid',
 	},
 	{
-		displayName: 'Minimum Missions',
+		displayName: LABELS.minimumMissions,
 		name: 'minimumMissions',
 		type: 'number',
-		typeOptions: { minValue: 0, maxValue: 200 },
-		default: 1,
+		typeOptions: { minValue: 0, maxValue: MAX_COUNT },
+		default: DEFAULT_MINIMUM_MISSIONS,
 		description:
 			'The item fails when fewer missions than this can be delivered (for example when AI is unavailable and templates run out). At most Number of Missions.',
 	},
 	modelOption('text', 'The Gemini model that writes missions, from the models your Gemini credential can use'),
 	{
-		displayName: 'Progress URL',
+		displayName: LABELS.progressUrl,
 		name: 'progressUrl',
 		type: 'string',
 		default: '',
@@ -192,7 +170,7 @@ const missionOptions: INodeProperties[] = [
 			'Address that receives a POST with {jobId, current, total, message} after the template phase and after every AI batch. A failing address never fails the generation.',
 	},
 	{
-		displayName: 'Progress Token',
+		displayName: LABELS.progressToken,
 		name: 'progressToken',
 		type: 'string',
 		typeOptions: { password: true },
@@ -205,7 +183,7 @@ const missionOptions: INodeProperties[] = [
 		name: 'temperature',
 		type: 'number',
 		typeOptions: { minValue: 0, maxValue: 2, numberPrecision: 2 },
-		default: 0.8,
+		default: DEFAULT_TEMPERATURE,
 		description: 'Higher is more creative',
 	},
 	{
@@ -251,7 +229,7 @@ const missionOptions: INodeProperties[] = [
 		name: 'topP',
 		type: 'number',
 		typeOptions: { minValue: 0, maxValue: 1, numberPrecision: 2 },
-		default: 0.9,
+		default: DEFAULT_TOP_P,
 		description: 'Nucleus sampling: lower keeps to likelier words',
 	},
 ];
@@ -270,34 +248,34 @@ export const missionGeneratorProperties: INodeProperties[] = [
 		default: '',
 	},
 	{
-		displayName: 'Tier',
+		displayName: LABELS.tier,
 		name: 'tier',
 		type: 'options',
 		options: MISSION_TIERS.map((tier) => ({
 			name: tier.charAt(0) + tier.slice(1).toLowerCase(),
 			value: tier,
 		})),
-		default: 'BEGINNER',
+		default: DEFAULT_TIER,
 		description:
 			'The player level. Each has built-in templates and its own XP range. Another level name can be passed with an expression; AI then writes all its missions. Case and accents are ignored.',
 	},
 	{
-		displayName: 'Number of Missions',
+		displayName: LABELS.count,
 		name: 'count',
 		type: 'number',
-		typeOptions: { minValue: 1, maxValue: 200 },
-		default: 20,
-		description: 'How many distinct missions to deliver for each input item (1 to 200)',
+		typeOptions: { minValue: MIN_COUNT, maxValue: MAX_COUNT },
+		default: DEFAULT_COUNT,
+		description: `How many distinct missions to deliver for each input item (${MIN_COUNT} to ${MAX_COUNT})`,
 	},
 	{
-		displayName: 'Language',
+		displayName: LABELS.locale,
 		name: 'locale',
 		type: 'options',
 		options: [
 			{ name: 'English', value: 'en' },
 			{ name: 'Portuguese (Brazil)', value: 'pt-BR' },
 		],
-		default: 'en',
+		default: DEFAULT_LOCALE,
 		description:
 			'Language of the missions. Built-in templates exist for these two; with an expression you may pass another locale such as "es", which AI then writes alone.',
 	},

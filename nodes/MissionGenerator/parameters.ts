@@ -1,13 +1,15 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { DEFAULT_TEXT_MODEL } from '../shared/gemini/catalog';
+import { invalidParameter, modelParameter, numberOption, numberOr, readPath, wholeNumberIn } from '../shared/node/parameters';
 import { readResilience } from '../shared/node/resilienceOptions';
-import type { ResilienceOptions } from '../shared/node/resilienceOptions';
-import { DEFAULT_THEMES, DUPLICATE_STRICTNESS, LABELS, MISSION_RESILIENCE_DEFAULTS, OPTIONS } from './description';
-import type { DuplicateStrictness } from './description';
+import { DEFAULT_DUPLICATE_STRICTNESS, DUPLICATE_STRICTNESS } from './engine/duplicates';
+import type { DuplicateStrictness } from './engine/duplicates';
+import type { MissionJob } from './engine/job';
+import { LABELS } from './engine/labels';
 import { canonicalTier } from './engine/tier';
-import type { GenerationRequest, SimilarityThresholds, ThemeSpec } from './engine/types';
+import type { SimilarityThresholds, ThemeSpec } from './engine/types';
 import { parseCustomTemplates, parseExistingMissions } from './engine/validate';
 
 export const MIN_COUNT = 1;
@@ -18,36 +20,57 @@ export const MAX_BATCH_SIZE = 10;
 const PERCENT = 100;
 const LOCALE_PATTERN = /^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$/;
 
-export interface ItemParameters {
-	request: GenerationRequest;
-	progressUrl: string;
-	progressToken: string;
-	jobId: string;
-	resilience: ResilienceOptions;
-}
+// The defaults the code falls back to; description.ts shows these same values in the panel (the
+// seed's generation settings). Plain constants: n8n's lint reads a `default` only as a name.
+export const DEFAULT_TIER = 'BEGINNER';
+export const DEFAULT_COUNT = 20;
+export const DEFAULT_LOCALE = 'en';
+/** Automatic (see MIN_BATCH_SIZE). */
+export const DEFAULT_BATCH_SIZE = 0;
+export const DEFAULT_CUSTOM_TEMPLATES = '[]';
+export const DEFAULT_HEADROOM_PERCENT = 20;
+export const DEFAULT_MAX_OUTPUT_TOKENS = 800;
+export const DEFAULT_MAX_REFILL_ROUNDS = 3;
+export const DEFAULT_MINIMUM_MISSIONS = 1;
+export const DEFAULT_TEMPERATURE = 0.8;
+export const DEFAULT_TOP_P = 0.9;
+
+/** The number options by name, for numberOption. */
+const NUMBER_DEFAULTS: Record<string, number> = {
+	batchSize: DEFAULT_BATCH_SIZE,
+	headroomPercent: DEFAULT_HEADROOM_PERCENT,
+	maxOutputTokens: DEFAULT_MAX_OUTPUT_TOKENS,
+	maxRefillRounds: DEFAULT_MAX_REFILL_ROUNDS,
+	minimumMissions: DEFAULT_MINIMUM_MISSIONS,
+	temperature: DEFAULT_TEMPERATURE,
+	topP: DEFAULT_TOP_P,
+};
+
+/**
+ * Parallel Calls 4: with automatic batches the AI remainder goes out in one round of at most 4
+ * calls (20 missions → 4 requests, within free-tier request limits; engine/aiPhase.ts planRound
+ * explains the sizing). Generation time grows with what a call writes, so more Parallel Calls
+ * make smaller batches and a shorter round, at more requests (docs/benchmarks.md measures both).
+ */
+export const MISSION_RESILIENCE_DEFAULTS = {
+	parallelCalls: 4,
+	parallelCallsNote:
+		'With AI Batch Size 0 the missions AI writes are spread over this many calls in one round: raise it for speed (smaller batches finish sooner), lower it to send fewer requests.',
+};
+
+/** The themes AI batches rotate through when the Themes option is empty. */
+export const DEFAULT_THEMES = [
+	{ name: 'habits', focus: 'Building the habit of recording expenses', keywords: 'diary, routine, consistency' },
+	{ name: 'categories', focus: 'Organising spending by category', keywords: 'categorise, separate, organise' },
+	{ name: 'saving', focus: 'Controlling spending and saving money', keywords: 'save, reduce, cut' },
+	{ name: 'goals', focus: 'Setting financial goals', keywords: 'goal, objective, plan' },
+	{ name: 'analysis', focus: 'Analysing and understanding personal finances', keywords: 'analyse, understand, discover' },
+];
 
 export interface ExecutionParameters {
 	parallelCalls: number;
 	parallelItems: number;
 }
-
-function fail(ctx: IExecuteFunctions, itemIndex: number, message: string, description: string): never {
-	throw new NodeOperationError(ctx.getNode(), message, { itemIndex, description });
-}
-
-function readPath(source: IDataObject, path: string): unknown {
-	let current: unknown = source;
-	for (const key of path.split('.')) {
-		if (typeof current !== 'object' || current === null) return undefined;
-		current = (current as Record<string, unknown>)[key];
-	}
-	return current;
-}
-
-/** Option defaults come from the node description, so the UI and the code cannot disagree. */
-const OPTION_DEFAULTS: Record<string, unknown> = Object.fromEntries(
-	(OPTIONS as INodeProperties[]).map((option) => [option.name, option.default]),
-);
 
 /**
  * An optional setting that moved from the top level into Options: the Options value wins, the
@@ -56,40 +79,17 @@ const OPTION_DEFAULTS: Record<string, unknown> = Object.fromEntries(
 function movedOption(ctx: IExecuteFunctions, itemIndex: number, options: IDataObject, name: string): unknown {
 	const value = options[name];
 	if (value !== undefined && value !== '') return value;
-	return ctx.getNodeParameter(name, itemIndex, OPTION_DEFAULTS[name]);
+	return ctx.getNodeParameter(name, itemIndex, '');
 }
 
 function readThresholds(options: IDataObject): SimilarityThresholds {
-	const preset = String(options.duplicateStrictness ?? OPTION_DEFAULTS.duplicateStrictness);
-	const base = DUPLICATE_STRICTNESS[(preset in DUPLICATE_STRICTNESS ? preset : 'balanced') as DuplicateStrictness];
-	const expert = (name: string, fallback: number) =>
-		typeof options[name] === 'number' && Number.isFinite(options[name]) ? (options[name] as number) : fallback;
+	const preset = String(options.duplicateStrictness ?? DEFAULT_DUPLICATE_STRICTNESS);
+	const base = DUPLICATE_STRICTNESS[(preset in DUPLICATE_STRICTNESS ? preset : DEFAULT_DUPLICATE_STRICTNESS) as DuplicateStrictness];
 	return {
-		titleExact: expert('titleExactSimilarity', base.titleExact),
-		titleHigh: expert('titleHighSimilarity', base.titleHigh),
-		description: expert('descriptionSimilarity', base.description),
+		titleExact: numberOr(options.titleExactSimilarity, base.titleExact),
+		titleHigh: numberOr(options.titleHighSimilarity, base.titleHigh),
+		description: numberOr(options.descriptionSimilarity, base.description),
 	};
-}
-
-function wholeNumberIn(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
-	label: string,
-	value: number,
-	min: number,
-	max: number,
-	hint: string,
-): number {
-	if (!Number.isInteger(value) || value < min || value > max) {
-		fail(ctx, itemIndex, `${label} must be a whole number from ${min} to ${max}, not ${String(value)}`, hint);
-	}
-	return value;
-}
-
-function numberOption(options: IDataObject, name: string): number {
-	const value = options[name];
-	if (typeof value === 'number' && Number.isFinite(value)) return value;
-	return Number(OPTION_DEFAULTS[name]);
 }
 
 function readThemes(options: IDataObject): ThemeSpec[] {
@@ -119,20 +119,21 @@ function parseJsonParameter(ctx: IExecuteFunctions, itemIndex: number, raw: unkn
 	try {
 		return JSON.parse(raw) as unknown;
 	} catch (error) {
-		return fail(
+		throw invalidParameter(
 			ctx,
 			itemIndex,
-			'Custom Templates is not valid JSON',
-			`Fix the JSON in the "Custom Templates (JSON)" parameter: ${(error as Error).message}`,
+			'Custom Templates',
+			'is not valid JSON',
+			`Fix the JSON in the "${LABELS.customTemplates}" parameter: ${(error as Error).message}`,
 		);
 	}
 }
 
 /** Reads and checks one item's parameters; every error names the parameter and what is allowed. */
-export function readItemParameters(ctx: IExecuteFunctions, itemIndex: number): ItemParameters {
-	const rawTier = String(ctx.getNodeParameter('tier', itemIndex, 'BEGINNER') ?? '').trim();
+export function readItemParameters(ctx: IExecuteFunctions, itemIndex: number): MissionJob {
+	const rawTier = String(ctx.getNodeParameter('tier', itemIndex, DEFAULT_TIER) ?? '').trim();
 	if (rawTier === '') {
-		fail(ctx, itemIndex, 'Tier is empty', 'Choose BEGINNER, INTERMEDIATE or ADVANCED, or pass another level name by expression.');
+		throw invalidParameter(ctx, itemIndex, LABELS.tier, 'is empty', 'Choose BEGINNER, INTERMEDIATE or ADVANCED, or pass another level name by expression.');
 	}
 	const tier = canonicalTier(rawTier);
 
@@ -140,15 +141,14 @@ export function readItemParameters(ctx: IExecuteFunctions, itemIndex: number): I
 		ctx,
 		itemIndex,
 		LABELS.count,
-		Number(ctx.getNodeParameter('count', itemIndex, 20)),
-		MIN_COUNT,
-		MAX_COUNT,
+		Number(ctx.getNodeParameter('count', itemIndex, DEFAULT_COUNT)),
+		[MIN_COUNT, MAX_COUNT],
 		`Change "${LABELS.count}". For more, split the request over several items.`,
 	);
 
-	const locale = String(ctx.getNodeParameter('locale', itemIndex, 'en') ?? '').trim();
+	const locale = String(ctx.getNodeParameter('locale', itemIndex, DEFAULT_LOCALE) ?? '').trim();
 	if (!LOCALE_PATTERN.test(locale)) {
-		fail(ctx, itemIndex, `${LABELS.locale} "${locale}" is not a locale code`, 'Use a code such as en or pt-BR.');
+		throw invalidParameter(ctx, itemIndex, LABELS.locale, `"${locale}" is not a locale code`, 'Use a code such as en or pt-BR.');
 	}
 
 	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
@@ -156,45 +156,37 @@ export function readItemParameters(ctx: IExecuteFunctions, itemIndex: number): I
 		ctx,
 		itemIndex,
 		LABELS.minimumMissions,
-		numberOption(options, 'minimumMissions'),
-		0,
-		count,
+		numberOption(options, 'minimumMissions', NUMBER_DEFAULTS),
+		[0, count],
 		`"${LABELS.minimumMissions}" (in Options) may not be more than "${LABELS.count}" (${count}). Lower it, or ask for more missions.`,
 	);
 	const batchSize = wholeNumberIn(
 		ctx,
 		itemIndex,
 		LABELS.batchSize,
-		numberOption(options, 'batchSize'),
-		MIN_BATCH_SIZE,
-		MAX_BATCH_SIZE,
+		numberOption(options, 'batchSize', NUMBER_DEFAULTS),
+		[MIN_BATCH_SIZE, MAX_BATCH_SIZE],
 		`Set "${LABELS.batchSize}" in Options to how many missions one Gemini call should write, or 0 for automatic.`,
 	);
 
 	const customRaw = parseJsonParameter(ctx, itemIndex, movedOption(ctx, itemIndex, options, 'customTemplates'));
 	const custom = parseCustomTemplates(customRaw);
 	if (!custom.ok) {
-		fail(ctx, itemIndex, `${LABELS.customTemplates} is not usable: ${custom.reason}`, 'Each template needs title, description (with {target}), type, target or targetRange, and xpReward or xpRange.');
+		throw invalidParameter(ctx, itemIndex, LABELS.customTemplates, `is not usable: ${custom.reason}`, 'Each template needs title, description (with {target}), type, target or targetRange, and xpReward or xpRange.');
 	}
 
 	const field = String(movedOption(ctx, itemIndex, options, 'existingMissionsField') ?? '').trim();
-	let existingRaw: unknown;
-	if (field !== '') existingRaw = readPath(ctx.getInputData()[itemIndex]?.json ?? {}, field);
-	const existing = parseExistingMissions(existingRaw);
+	const existing = parseExistingMissions(field === '' ? undefined : readPath(ctx.getInputData()[itemIndex]?.json ?? {}, field));
 	if (!existing.ok) {
-		fail(
-			ctx,
+		throw new NodeOperationError(ctx.getNode(), `The field "${field}" named in ${LABELS.existingMissionsField} ${existing.reason}`, {
 			itemIndex,
-			`The field "${field}" named in ${LABELS.existingMissionsField} ${existing.reason}`,
-			'Pass a list of titles (["Title", ...]) or of objects ({"title": "...", "description": "..."}), or clear the option.',
-		);
+			description: 'Pass a list of titles (["Title", ...]) or of objects ({"title": "...", "description": "..."}), or clear the option.',
+		});
 	}
 
-	const modelParameter = ctx.getNodeParameter('options.model', itemIndex, '', { extractValue: true });
-	const model = String(modelParameter ?? '').trim() || DEFAULT_TEXT_MODEL;
 	const progressUrl = String(movedOption(ctx, itemIndex, options, 'progressUrl') ?? '').trim();
 	if (progressUrl !== '' && !/^https?:\/\//i.test(progressUrl)) {
-		fail(ctx, itemIndex, `${LABELS.progressUrl} must start with http:// or https://`, `Fix or clear "${LABELS.progressUrl}".`);
+		throw invalidParameter(ctx, itemIndex, LABELS.progressUrl, 'must start with http:// or https://', `Fix or clear "${LABELS.progressUrl}".`);
 	}
 
 	return {
@@ -207,13 +199,13 @@ export function readItemParameters(ctx: IExecuteFunctions, itemIndex: number): I
 			thresholds: readThresholds(options),
 			minimumMissions,
 			ai: {
-				model,
+				model: modelParameter(ctx, 'options.model', itemIndex, DEFAULT_TEXT_MODEL),
 				batchSize,
-				temperature: numberOption(options, 'temperature'),
-				topP: numberOption(options, 'topP'),
-				maxOutputTokens: numberOption(options, 'maxOutputTokens'),
-				maxRefillRounds: numberOption(options, 'maxRefillRounds'),
-				headroom: numberOption(options, 'headroomPercent') / PERCENT,
+				temperature: numberOption(options, 'temperature', NUMBER_DEFAULTS),
+				topP: numberOption(options, 'topP', NUMBER_DEFAULTS),
+				maxOutputTokens: numberOption(options, 'maxOutputTokens', NUMBER_DEFAULTS),
+				maxRefillRounds: numberOption(options, 'maxRefillRounds', NUMBER_DEFAULTS),
+				headroom: numberOption(options, 'headroomPercent', NUMBER_DEFAULTS) / PERCENT,
 				themes: readThemes(options),
 			},
 		},

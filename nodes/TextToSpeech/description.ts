@@ -3,26 +3,21 @@ import type { INodeProperties } from 'n8n-workflow';
 import { resilienceOptionProperties } from '../shared/node/resilienceOptions';
 import * as gemini from './actions/gemini.operation';
 import * as googleCloud from './actions/googleCloud.operation';
-
-/** Text longer than this fails with a clear error unless the user raises the option. */
-export const DEFAULT_MAX_CHARACTERS = 50000;
-export const MAX_CHARACTERS_LIMIT = 1000000;
-
-/** Speech calls are slower than text calls: longer per-call timeout and item deadline. */
-export const TTS_RESILIENCE_DEFAULTS = {
-	parallelCalls: 3,
-	callTimeoutSeconds: 60,
-	itemDeadlineSeconds: 600,
-	service: 'text-to-speech',
-};
+import {
+	DEFAULT_BINARY_PROPERTY,
+	DEFAULT_MAX_CHARACTERS,
+	DEFAULT_PROVIDER,
+	MAX_CHARACTERS_LIMIT,
+	TTS_RESILIENCE_DEFAULTS,
+} from './parameters';
 
 const maxCharacters: INodeProperties = {
-		displayName: 'Max Text Length (Characters)',
-		name: 'maxCharacters',
-		type: 'number',
-		typeOptions: { minValue: 1, maxValue: MAX_CHARACTERS_LIMIT },
-		default: 50000,
-		description: 'Longer text fails with a clear error instead of running up a large bill. Raise it for audiobook-length text.',
+	displayName: 'Max Text Length (Characters)',
+	name: 'maxCharacters',
+	type: 'number',
+	typeOptions: { minValue: 1, maxValue: MAX_CHARACTERS_LIMIT },
+	default: DEFAULT_MAX_CHARACTERS,
+	description: 'Longer text fails with a clear error instead of running up a large bill. Raise it for audiobook-length text.',
 };
 
 const options: INodeProperties[] = [maxCharacters, ...resilienceOptionProperties(TTS_RESILIENCE_DEFAULTS)].sort((a, b) =>
@@ -47,7 +42,7 @@ export const textToSpeechProperties: INodeProperties[] = [
 				description: 'Hundreds of voices in 50+ languages, SSML, MP3/Ogg Opus/WAV output',
 			},
 		],
-		default: 'googleCloud',
+		default: DEFAULT_PROVIDER,
 	},
 	{
 		displayName: 'Text',
@@ -71,7 +66,7 @@ export const textToSpeechProperties: INodeProperties[] = [
 		displayName: 'Put Output File in Field',
 		name: 'binaryPropertyName',
 		type: 'string',
-		default: 'audio',
+		default: DEFAULT_BINARY_PROPERTY,
 		hint: 'The name of the output binary field to put the audio file in',
 	},
 	{

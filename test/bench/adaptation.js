@@ -10,9 +10,9 @@ process.env.GEMINI_OPS_FROM_DIST = '1';
 const { startFakeGoogle } = require('../support/fakeGoogle');
 const { executeNode, httpRequest } = require('../support/executeNode');
 const { ContentAdapter } = require('../../dist/nodes/ContentAdapter/ContentAdapter.node');
-const { clearContentCaches } = require('../../dist/nodes/ContentAdapter/engine/cache');
+const { resetProcessState } = require('../../dist/nodes/shared/state');
 const { generateStructured } = require('../../dist/nodes/shared/gemini/generate');
-const { resolveCredential } = require('../../dist/nodes/shared/transport/request');
+const { resolveCredential } = require('../../dist/nodes/shared/credentials');
 const { newAccounting } = require('../../dist/nodes/shared/transport/resilientCall');
 
 const API_KEY = 'bench-key';
@@ -100,13 +100,13 @@ function row(cells) {
 async function main() {
 	const fake = await startFakeGoogle({ apiKeys: [API_KEY], seed: 21, latencyMs: LATENCY_MS, latencyJitter: 0 });
 	try {
-		clearContentCaches();
+		resetProcessState();
 		const first = await runNode(fake);
 		const maxInFlight = fake.stats().maxConcurrencySeen;
 		const second = await runNode(fake);
 		// The same batch again from an empty cache, with a fifth of the calls answered 429 (Retry-After 1 s)
 		// and 5% malformed JSON: every text must still arrive.
-		clearContentCaches();
+		resetProcessState();
 		fake.reset();
 		fake.configure({ faults: { rate429: 0.2, retryAfterSeconds: 1, rateMalformed: 0.05 } });
 		const faulted = await runNode(fake);

@@ -12,7 +12,7 @@ const { DuplicateRegistry, DEFAULT_THRESHOLDS } = require('../../dist/nodes/Miss
 const { issuedMissions } = require('../../dist/nodes/MissionGenerator/engine/issued');
 const { generateStructured } = require('../../dist/nodes/shared/gemini/generate');
 const { DEFAULT_TEXT_MODEL } = require('../../dist/nodes/shared/gemini/catalog');
-const { resolveCredential } = require('../../dist/nodes/shared/transport/request');
+const { resolveCredential } = require('../../dist/nodes/shared/credentials');
 const { newAccounting } = require('../../dist/nodes/shared/transport/resilientCall');
 
 const API_KEY = 'bench-key';

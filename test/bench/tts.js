@@ -46,15 +46,17 @@ async function run(fake, texts, options) {
 		continueOnFail: true,
 	});
 	const wallMs = Date.now() - started;
-	const [audio, reports] = output;
+	// With Continue On Fail a failed item is an error item on the Audio output, in its place.
+	const [items] = output;
+	const audio = items.filter((item) => !item.json.error);
 	const stats = fake.stats();
 	return {
 		wallMs,
 		calls: stats.byRoute.synthesize || 0,
 		maxInFlight: stats.maxConcurrencySeen,
 		delivered: audio.length,
-		lost: texts.length - reports.length,
-		failed: reports.filter((r) => r.json.error).length,
+		lost: texts.length - items.length,
+		failed: items.length - audio.length,
 		audioSeconds: audio.reduce((s, item) => s + item.json.durationSeconds, 0),
 		chunks: audio.reduce((s, item) => s + item.json.chunkCount, 0),
 	};

@@ -12,17 +12,23 @@ jest.setTimeout(120_000);
 const MODEL = 'gemini-2.5-flash';
 const ADAPT_PATH = 'e2e-content/adapt';
 const VARIATIONS_PATH = 'e2e-content/variations';
+const ERRORS_PATH = 'e2e-content/errors';
 
 function node(name, type, typeVersion, position, parameters, extra = {}) {
 	return { id: `${name.replace(/\W/g, '').toLowerCase()}-0000-4000-8000-000000000000`.slice(0, 36), name, type, typeVersion, position, parameters, ...extra };
 }
 
-/** POST <path> with a JSON body → Content Adapter (one operation) → all results as the answer. */
-function workflow(id, path, webhookId, adapterParameters) {
+/**
+ * POST <path> with a JSON body → Content Adapter (one operation) → all results as the answer.
+ * `errorOutput`: the node is set to *On Error: Continue (using error output)* and only that
+ * output (n8n adds it after Results and Report) is answered.
+ */
+function workflow(id, path, webhookId, adapterParameters, { errorOutput = false, options = {} } = {}) {
 	const adapter = node('Content Adapter', `${runtime.PACKAGE_NAME}.contentAdapter`, 1, [250, 0], {
 		...adapterParameters,
-		options: { model: { __rl: true, mode: 'id', value: MODEL }, parallelCalls: 10, cachedEntriesField: 'body.cachedEntries' },
-	}, { credentials: { geminiApi: { id: runtime.CREDENTIALS.gemini.id, name: runtime.CREDENTIALS.gemini.name } } });
+		options: { model: { __rl: true, mode: 'id', value: MODEL }, parallelCalls: 10, cachedEntriesField: 'body.cachedEntries', ...options },
+	}, { credentials: { geminiApi: { id: runtime.CREDENTIALS.gemini.id, name: runtime.CREDENTIALS.gemini.name } }, ...(errorOutput ? { onError: 'continueErrorOutput' } : {}) });
+	const respond = [{ node: 'Respond', type: 'main', index: 0 }];
 	return {
 		id,
 		name: `e2e: Content Adapter ${path}`,
@@ -35,7 +41,7 @@ function workflow(id, path, webhookId, adapterParameters) {
 		],
 		connections: {
 			Webhook: { main: [[{ node: 'Content Adapter', type: 'main', index: 0 }]] },
-			'Content Adapter': { main: [[{ node: 'Respond', type: 'main', index: 0 }], []] },
+			'Content Adapter': { main: errorOutput ? [[], [], respond] : [respond, []] },
 		},
 	};
 }
@@ -65,6 +71,18 @@ beforeAll(async () => {
 				masterScript: '',
 				variations: '={{ $json.body.variations }}',
 			}),
+			workflow(
+				'e2eContentErrs01',
+				ERRORS_PATH,
+				'f7d5b1e4-ae70-4052-9e9b-4a3b628d5e05',
+				{
+					operation: 'adaptToLanguages',
+					text: '={{ $json.body.text }}',
+					sourceLanguage: 'pt-BR',
+					targetLanguages: '={{ $json.body.targetLanguages }}',
+				},
+				{ errorOutput: true, options: { maxAttempts: 1 } },
+			),
 		],
 	});
 }, 900_000);
@@ -139,5 +157,31 @@ test(
 		expect(res.json.map((r) => r.aspect)).toEqual(['curiosity', 'practical', 'story']);
 		expect(new Set(res.json.map((r) => r.masterHash)).size).toBe(1);
 		expect(calls() - before).toBe(4);
+	}),
+);
+
+test(
+	'On Error: Continue (using error output): n8n moves a failed language to the error output, with its language inside error',
+	logged(async () => {
+		// fr-FR comes back in English: it fails the language check; the other language passes.
+		fake.configure({
+			generateJson: (schema, _body, rng) => {
+				const req = C.contentRequest(schema);
+				return { language: req.tag, text: C.scriptText(rng, req.tag === 'fr-FR' ? 'en-US' : req.tag, req.words) };
+			},
+		});
+		try {
+			const text = C.scriptText(C.mulberry32(24), 'pt-BR', 80, { exact: true });
+			const res = await post(ERRORS_PATH, { text, targetLanguages: 'es-ES, fr-FR' });
+			expect(res.status).toBe(200);
+			// Only the error output is answered: the failed language alone, routed there by n8n
+			// (which adds the input item's fields beside `error`).
+			expect(res.json).toHaveLength(1);
+			expect(res.json[0].error).toMatchObject({ language: 'fr-FR', sourceLanguage: 'pt-BR' });
+			expect(res.json[0].error.message).toMatch(/French/);
+			expect(res.json[0].body).toMatchObject({ targetLanguages: 'es-ES, fr-FR' });
+		} finally {
+			fake.configure({ generateJson: undefined });
+		}
 	}),
 );

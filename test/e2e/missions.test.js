@@ -285,6 +285,21 @@ test(
 );
 
 test(
+	"a job the node cannot do ends failed with the node's error (its error item comes on the Missions output)",
+	logged(async () => {
+		// No credential and a tier without templates: the Mission Generator fails the item.
+		const accepted = await client.generate({ tier: 'EXPERT', count: 5, locale: 'en' }, { path: NO_GEMINI_PATH });
+		expect(accepted.status).toBe(202);
+		const { final } = await client.waitForJob(accepted.json.jobId);
+		expect(final).toMatchObject({ state: 'failed', reason: 'generation_failed', current: 0 });
+		expect(final.message).toMatch(/^Generation failed: Tier "EXPERT" has no templates and Gemini cannot be used/);
+		expect(final.result.missions).toEqual([]);
+		expect(Object.keys(final.result.report)).toEqual(['error']);
+		expect(final.result.report.error.message).toMatch(/has no templates/);
+	}),
+);
+
+test(
 	'"Forget old jobs" deletes jobs past the retention (here: shifted to include today)',
 	logged(async () => {
 		const accepted = await client.generate({ tier: 'BEGINNER', count: 2, locale: 'en' });

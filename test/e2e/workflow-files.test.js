@@ -7,6 +7,7 @@ const path = require('node:path');
 
 const runtime = require('../../scripts/n8n-runtime.cjs');
 const { codeNodesOnWaitingPaths } = require('../support/waitingPaths');
+const { programsInExpressions, MAX_EXPRESSION_CHARS } = require('../support/expressions');
 
 const files = runtime.listWorkflowFiles();
 const workflows = files.map((file) => ({ file: path.basename(file), json: JSON.parse(fs.readFileSync(file, 'utf8')) }));
@@ -29,7 +30,7 @@ test('there are mission workflows to ship', () => {
 	);
 });
 
-describe.each(workflows)('$file', ({ json }) => {
+describe.each(workflows)('$file', ({ file, json }) => {
 	const working = json.nodes.filter((n) => n.type !== 'n8n-nodes-base.stickyNote');
 	const notes = json.nodes.filter((n) => n.type === 'n8n-nodes-base.stickyNote').map((n) => n.parameters.content);
 
@@ -80,6 +81,10 @@ describe.each(workflows)('$file', ({ json }) => {
 		}
 	});
 
+	test(`holds no program in an expression: none over ${MAX_EXPRESSION_CHARS} characters, none defining a function`, () => {
+		expect(programsInExpressions(json)).toEqual([]);
+	});
+
 	test('no Code node runs on a path where a caller waits for the answer', () => {
 		expect(codeNodesOnWaitingPaths(json)).toEqual([]);
 	});
@@ -98,6 +103,31 @@ test('webhook paths and ids are unique across the workflows', () => {
 	const hooks = workflows.flatMap((w) => w.json.nodes.filter((n) => n.type === 'n8n-nodes-base.webhook'));
 	expect(new Set(hooks.map((h) => `${h.parameters.httpMethod} ${h.parameters.path}`)).size).toBe(hooks.length);
 	expect(new Set(hooks.map((h) => h.webhookId)).size).toBe(hooks.length);
+});
+
+describe('the expression check itself', () => {
+	const wrap = (parameters, type = 'n8n-nodes-base.set') => ({ nodes: [{ name: 'Probe', type, parameters }] });
+
+	test.each([
+		['an arrow function', '={{ $json.rows.map((r) => r.id) }}', 'arrow function'],
+		['a function keyword', '={{ [1].map(function (x) { return x; }) }}', 'function keyword'],
+		['a self-invoking function', '={{ (() => 1)() }}', 'arrow function, self-invoking function'],
+		['an expression over the limit', `={{ '${'x'.repeat(MAX_EXPRESSION_CHARS)}' }}`, 'long expression'],
+		['an HTML page pasted as a literal', `<!doctype html>${'<p>x</p>'.repeat(60)}`, 'long literal'],
+	])('finds %s', (_what, value, reason) => {
+		expect(programsInExpressions(wrap({ a: { b: [value] } }))).toEqual([{ node: 'Probe', path: 'a.b[0]', chars: value.length, reason }]);
+	});
+
+	test('lets short expressions, JMESPath queries, regular expressions and sticky notes be', () => {
+		const fine = [
+			"={{ $('Find the batch').all().pluck('json') }}",
+			"={{ $jmespath($('Find unfinished jobs').all(), '[?json.batchId]').length > 0 }}",
+			"={{ $json.webhookUrl.replace(/\\/[^/]+$/, '') }}",
+			'={{ $json.count >= 1 }}',
+		];
+		expect(programsInExpressions(wrap({ fine }))).toEqual([]);
+		expect(programsInExpressions(wrap({ content: '='.repeat(5000) }, 'n8n-nodes-base.stickyNote'))).toEqual([]);
+	});
 });
 
 describe('the waiting-path check itself', () => {

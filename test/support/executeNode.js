@@ -156,7 +156,11 @@ async function executeNode(NodeClass, run) {
 			},
 			async httpRequestWithAuthentication(type, options) {
 				httpCalls.push({ url: options.url, method: options.method, credentialType: type });
-				return await httpRequest(applyAuthentication(type, credentials[type] || {}, options));
+				// As n8n 2.41 does (n8n-core request-helpers/authentication.js): the request gets the
+				// execution's cancel signal in place of whatever abortSignal the node passed, so a node
+				// cannot rely on its own abort reaching the socket.
+				const asN8nSends = { ...options, abortSignal: run.signal };
+				return await httpRequest(applyAuthentication(type, credentials[type] || {}, asN8nSends));
 			},
 		},
 	};

@@ -56,9 +56,31 @@ function log(message) {
  * @param {object} [options.env]
  */
 async function startN8n({ gemini = null, tts = null, extraWorkflows = [], env = {} } = {}) {
+	return launch({ prefix: 'test', options: { gemini, tts, extraWorkflows, env }, create: (options) => new runtime.N8nInstance(options) });
+}
+
+/**
+ * The same in n8n's queue mode (scripts/runtime/queue.cjs): Postgres, Redis, the main and
+ * `workers` n8n workers, every shipped workflow published. Resolves with the cluster once every
+ * webhook answers and every worker is ready; `cluster.main` is the N8nInstance the webhook
+ * clients take, `cluster.workers[i]` each worker (killWorker/stopWorker/restartWorker by index).
+ * Stop it with stopN8n.
+ */
+async function startQueueN8n({ gemini = null, tts = null, extraWorkflows = [], env = {}, workers = 2 } = {}) {
+	return launch({
+		prefix: 'queue',
+		queue: true,
+		options: { gemini, tts, extraWorkflows, env, workers, durable: false },
+		create: (options, postgres) => new runtime.QueueCluster({ ...options, postgresBinDir: postgres.binDir }),
+	});
+}
+
+/** Provision, build, pack, a fresh folder; then setup, start and publish what `create` makes. */
+async function launch({ prefix, queue = false, options, create }) {
 	const timings = {};
 	let t = Date.now();
 	const { paths } = await runtime.provision({ log });
+	const postgres = queue ? await runtime.provisionPostgres({ log }) : null;
 	timings.provisionMs = Date.now() - t;
 
 	t = Date.now();
@@ -66,45 +88,38 @@ async function startN8n({ gemini = null, tts = null, extraWorkflows = [], env = 
 	timings.buildMs = Date.now() - t;
 
 	removeStaleRuns();
-	const userFolder = path.join(E2E_ROOT, `test-${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}`);
+	const userFolder = path.join(E2E_ROOT, `${prefix}-${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}`);
 	fs.mkdirSync(userFolder, { recursive: true });
 	const tarball = runtime.packPackage(path.join(userFolder, 'pack'));
 
-	const instance = new runtime.N8nInstance({
-		userFolder,
-		port: await runtime.freePort(),
-		paths,
-		webhookSecret: `e2e-${crypto.randomBytes(16).toString('hex')}`,
-		gemini,
-		tts,
-		extraWorkflows,
-		env,
-		log,
-	});
+	const target = create(
+		{ ...options, userFolder, port: await runtime.freePort(), paths, webhookSecret: `e2e-${crypto.randomBytes(16).toString('hex')}`, log },
+		postgres,
+	);
 	installExitHooks();
-	live.add(instance);
+	live.add(target);
 
 	try {
 		t = Date.now();
-		await instance.setup({ tarball });
+		await target.setup({ tarball });
 		timings.setupMs = Date.now() - t;
 		t = Date.now();
-		await instance.start();
+		await target.start();
 		timings.readyMs = Date.now() - t;
 		t = Date.now();
-		await instance.activate();
-		await instance.waitForWebhooks();
+		await target.activate();
+		if (!queue) await target.waitForWebhooks();
 		timings.webhooksMs = Date.now() - t;
 	} catch (error) {
-		await stopN8n(instance, { keepFolder: true });
+		await stopN8n(target, { keepFolder: true });
 		throw error;
 	}
-	instance.timings = timings;
-	log(`n8n ${runtime.N8N_VERSION} pid ${instance.pid} on ${instance.baseUrl} (${userFolder}); ${JSON.stringify(timings)}`);
-	return instance;
+	target.timings = timings;
+	log(`n8n ${runtime.N8N_VERSION}${queue ? ' (queue mode)' : ''} ${JSON.stringify(target.pids ?? { pid: target.pid })} (${userFolder}); ${JSON.stringify(timings)}`);
+	return target;
 }
 
-/** Stops n8n by PID (process group). Removes the folder unless a test failed or keepFolder. */
+/** Stops n8n (or a queue cluster) by PID (process groups). Removes the folder unless a test failed or keepFolder. */
 async function stopN8n(instance, { keepFolder = false } = {}) {
 	if (!instance) return;
 	await instance.stop();
@@ -174,4 +189,4 @@ function percentile(sorted, p) {
 	return sorted[Math.max(0, index)];
 }
 
-module.exports = { runtime, startN8n, stopN8n, printLogsOnFailure, missionClient, percentile, killAll };
+module.exports = { runtime, startN8n, stopN8n, startQueueN8n, printLogsOnFailure, missionClient, percentile, killAll };

@@ -6,7 +6,13 @@ import { textHash } from '../engine/cache';
 import { produceText } from '../engine/produce';
 import { adaptationPrompt, OWN_INSTRUCTIONS, SYSTEM_INSTRUCTION, textSchema } from '../engine/prompt';
 import type { ItemRun, OperationOutcome, ResultItem, RunContext } from '../engine/types';
-import { fail, languageListParameter, languageParameter, MAX_TEXT_CHARS, MAX_TITLE_CHARS, requiredText } from '../parameters';
+import {
+	DEFAULT_TARGET_LANGUAGES,
+	DEFAULT_TOLERANCE_PERCENT,
+	MAX_TEXT_CHARS,
+	MAX_TOLERANCE_PERCENT,
+	readAdaptationParameters,
+} from '../parameters';
 import { languageProperty, textFields, titleProperty } from './common';
 
 /**
@@ -14,10 +20,6 @@ import { languageProperty, textFields, titleProperty } from './common';
  * under the node's call cap (the seed looped over languages one by one). Cultural adaptation,
  * not translation, and the length kept within the tolerance or the result is flagged.
  */
-
-export const DEFAULT_TOLERANCE_PERCENT = 15;
-const MAX_TOLERANCE_PERCENT = 50;
-const PERCENT = 100;
 
 const properties: INodeProperties[] = [
 	{
@@ -34,7 +36,7 @@ const properties: INodeProperties[] = [
 		displayName: 'Target Languages',
 		name: 'targetLanguages',
 		type: 'string',
-		default: 'pt-BR, es-MX',
+		default: DEFAULT_TARGET_LANGUAGES,
 		required: true,
 		description:
 			'BCP-47 codes to adapt into, separated by commas (e.g. pt-BR, en-US, es-ES, es-MX). One result per language. The source language itself is passed through unchanged.',
@@ -54,17 +56,7 @@ const properties: INodeProperties[] = [
 export const description = updateDisplayOptions({ show: { operation: ['adaptToLanguages'] } }, properties);
 
 export async function execute(run: RunContext, item: ItemRun): Promise<OperationOutcome> {
-	const { ctx } = run;
-	const i = item.itemIndex;
-	const text = requiredText(ctx, i, 'text', 'Text', MAX_TEXT_CHARS);
-	const source = languageParameter(ctx, i, 'sourceLanguage', 'Source Language');
-	const targets = languageListParameter(ctx, i, 'targetLanguages', 'Target Languages');
-	const title = String(ctx.getNodeParameter('title', i, '') ?? '').trim().slice(0, MAX_TITLE_CHARS);
-	const percent = Number(ctx.getNodeParameter('lengthTolerancePercent', i, DEFAULT_TOLERANCE_PERCENT));
-	if (!Number.isFinite(percent) || percent <= 0 || percent > MAX_TOLERANCE_PERCENT) {
-		fail(ctx, i, `Length Tolerance (%) must be above 0 and at most ${MAX_TOLERANCE_PERCENT}, not ${String(percent)}`, 'Change "Length Tolerance (%)".');
-	}
-	const tolerance = percent / PERCENT;
+	const { text, source, targets, title, tolerance } = readAdaptationParameters(run.ctx, item.itemIndex);
 	const sourceHash = textHash(text);
 	const sourceWords = countWords(text);
 
@@ -92,7 +84,7 @@ export async function execute(run: RunContext, item: ItemRun): Promise<Operation
 
 	const results: ResultItem[] = settled.map((outcome, index) => {
 		const identity: IDataObject = { title, language: targets[index].tag, sourceLanguage: source.tag, sourceHash };
-		if (!outcome.ok) return { json: identity, error: outcome.error };
+		if (!outcome.ok) return { failure: outcome.error, context: identity };
 		if (!outcome.value) {
 			return {
 				json: {

@@ -1,8 +1,8 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
-import { estimateSpeechSeconds } from '../../shared/text/generatedText';
+import { estimateSpeechSeconds, SPOKEN_WORDS_PER_MINUTE } from '../../shared/text/generatedText';
 import type { TextResult } from '../engine/types';
-import { DEFAULT_TARGET_WORDS, MAX_TARGET_WORDS, MIN_TARGET_WORDS } from '../parameters';
+import { DEFAULT_LANGUAGE, DEFAULT_TARGET_WORDS, MAX_TARGET_WORDS, MIN_TARGET_WORDS } from '../parameters';
 
 /** Properties more than one operation shows, and the fields every result item carries. */
 
@@ -23,7 +23,7 @@ export function languageProperty(name: string, displayName: string, description:
 		displayName,
 		name,
 		type: 'string',
-		default: 'en-US',
+		default: DEFAULT_LANGUAGE,
 		placeholder: 'e.g. pt-BR',
 		description,
 	};
@@ -50,7 +50,7 @@ export const briefProperty: INodeProperties = {
 			type: 'number',
 			typeOptions: { minValue: 0, maxValue: 20, numberPrecision: 1 },
 			default: 0,
-			description: 'Spoken length, at about 150 words a minute. When set (above 0) it replaces Length (Words).',
+			description: `Spoken length, at about ${SPOKEN_WORDS_PER_MINUTE} words a minute. When set (above 0) it replaces Length (Words).`,
 		},
 		{
 			displayName: 'Length (Words)',

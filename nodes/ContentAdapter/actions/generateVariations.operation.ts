@@ -4,18 +4,16 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { countWords } from '../../shared/text/generatedText';
 import { textHash } from '../engine/cache';
 import { produceText } from '../engine/produce';
-import { DEFAULT_ASPECTS, OWN_INSTRUCTIONS, SYSTEM_INSTRUCTION, textSchema, variationPrompt } from '../engine/prompt';
+import { OWN_INSTRUCTIONS, SYSTEM_INSTRUCTION, textSchema, variationPrompt } from '../engine/prompt';
 import type { ItemRun, OperationOutcome, ResultItem, RunContext, TextResult } from '../engine/types';
 import {
-	fail,
-	languageParameter,
+	DEFAULT_ASPECTS,
+	DEFAULT_VARIATIONS,
 	MAX_TARGET_WORDS,
 	MAX_TEXT_CHARS,
-	MAX_TITLE_CHARS,
 	MAX_VARIATIONS,
 	MIN_TARGET_WORDS,
-	readBrief,
-	requiredText,
+	readVariationParameters,
 } from '../parameters';
 import { briefProperty, languageProperty, textFields, titleProperty } from './common';
 import { writeMaster } from './writeScript.operation';
@@ -42,7 +40,7 @@ const properties: INodeProperties[] = [
 		name: 'variations',
 		type: 'number',
 		typeOptions: { minValue: 1, maxValue: MAX_VARIATIONS },
-		default: 3,
+		default: DEFAULT_VARIATIONS,
 		description: `How many variations to write, one per aspect, in the order of Aspects (1 to ${MAX_VARIATIONS})`,
 	},
 	{
@@ -58,36 +56,8 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { operation: ['generateVariations'] } }, properties);
 
-/** Aspects from a comma-separated string (or an array), trimmed, repeats dropped, order kept. */
-function readAspects(raw: unknown): string[] {
-	const parts = Array.isArray(raw) ? raw.map(String) : String(raw ?? '').split(/[,;\n]/);
-	const aspects = new Map<string, string>();
-	for (const part of parts.map((value) => value.trim())) {
-		if (part !== '' && !aspects.has(part.toLowerCase())) aspects.set(part.toLowerCase(), part);
-	}
-	return [...aspects.values()];
-}
-
 export async function execute(run: RunContext, item: ItemRun): Promise<OperationOutcome> {
-	const { ctx } = run;
-	const i = item.itemIndex;
-	const title = requiredText(ctx, i, 'title', 'Title', MAX_TITLE_CHARS);
-	const language = languageParameter(ctx, i, 'language', 'Language');
-	const brief = readBrief(ctx, i);
-	const count = Number(ctx.getNodeParameter('variations', i, 3));
-	if (!Number.isInteger(count) || count < 1 || count > MAX_VARIATIONS) {
-		fail(ctx, i, `Number of Variations must be a whole number from 1 to ${MAX_VARIATIONS}, not ${String(count)}`, 'Change "Number of Variations"; for more, split them over several items.');
-	}
-	const aspects = readAspects(ctx.getNodeParameter('aspects', i, DEFAULT_ASPECTS));
-	if (aspects.length === 0) fail(ctx, i, 'Aspects is empty', `List at least one angle, separated by commas, e.g. "${DEFAULT_ASPECTS}".`);
-	if (aspects.length < count) {
-		fail(ctx, i, `Number of Variations is ${count}, but Aspects lists only ${aspects.length}`, 'Each variation needs its own aspect: add aspects or lower "Number of Variations".');
-	}
-	const given = String(ctx.getNodeParameter('masterScript', i, '') ?? '').trim();
-	if (given.length > MAX_TEXT_CHARS) {
-		fail(ctx, i, `Master Script is too long: ${given.length} characters, at most ${MAX_TEXT_CHARS} are allowed`, 'Shorten "Master Script" or split it over several items.');
-	}
-	const chosen = aspects.slice(0, count);
+	const { title, language, brief, aspects, masterScript: given } = readVariationParameters(run.ctx, item.itemIndex);
 	const identity = (aspect: string, index: number): IDataObject => ({ title, aspect, variation: index + 1, language: language.tag });
 
 	let master: TextResult | undefined;
@@ -99,8 +69,8 @@ export async function execute(run: RunContext, item: ItemRun): Promise<Operation
 		// No master, no variations: each one still gets its own error item, nothing vanishes.
 		if (!written.ok) {
 			return {
-				results: chosen.map((aspect, index) => ({ json: { ...identity(aspect, index), masterFailed: true }, error: written.error })),
-				report: { results: 0, failedResults: chosen.length, masterWritten: false },
+				results: aspects.map((aspect, index) => ({ failure: written.error, context: { ...identity(aspect, index), masterFailed: true } })),
+				report: { results: 0, failedResults: aspects.length, masterWritten: false },
 			};
 		}
 		master = written.value;
@@ -109,7 +79,7 @@ export async function execute(run: RunContext, item: ItemRun): Promise<Operation
 	const masterHash = textHash(masterText);
 	const targetWords = Math.min(MAX_TARGET_WORDS, Math.max(MIN_TARGET_WORDS, countWords(masterText)));
 	const settled = await Promise.all(
-		chosen.map(async (aspect) =>
+		aspects.map(async (aspect) =>
 			await produceText(run, item, {
 				kind: 'variation',
 				identity: { title, aspect, master: masterHash, language: language.tag, targetWords, audience: brief.audience, tone: brief.tone },
@@ -129,14 +99,14 @@ export async function execute(run: RunContext, item: ItemRun): Promise<Operation
 		outcome.ok
 			? {
 					json: {
-						...identity(chosen[index], index),
+						...identity(aspects[index], index),
 						script: outcome.value.text,
 						scriptHash: textHash(outcome.value.text),
 						masterHash,
 						...textFields(outcome.value, run.cache.emitEntries),
 					},
 				}
-			: { json: { ...identity(chosen[index], index), masterHash }, error: outcome.error },
+			: { failure: outcome.error, context: { ...identity(aspects[index], index), masterHash } },
 	);
 	const done = settled.filter((outcome) => outcome.ok);
 	const report: IDataObject = {

@@ -7,7 +7,7 @@ import { produceText } from '../engine/produce';
 import type { Brief } from '../engine/prompt';
 import { OWN_INSTRUCTIONS, scriptPrompt, SYSTEM_INSTRUCTION, textSchema } from '../engine/prompt';
 import type { ItemRun, OperationOutcome, RunContext, TextResult } from '../engine/types';
-import { languageParameter, MAX_TITLE_CHARS, readBrief, requiredText } from '../parameters';
+import { readScriptParameters } from '../parameters';
 import { briefProperty, languageProperty, textFields, titleProperty } from './common';
 
 /** Write Script: a title (and a brief) in, one master script out. */
@@ -41,17 +41,14 @@ export async function writeMaster(
 }
 
 export async function execute(run: RunContext, item: ItemRun): Promise<OperationOutcome> {
-	const { ctx } = run;
-	const title = requiredText(ctx, item.itemIndex, 'title', 'Title', MAX_TITLE_CHARS);
-	const language = languageParameter(ctx, item.itemIndex, 'language', 'Language');
-	const brief = readBrief(ctx, item.itemIndex);
+	const { title, language, brief } = readScriptParameters(run.ctx, item.itemIndex);
 	const identity = { title, language: language.tag };
 	const script = await writeMaster(run, item, title, language, brief).then(
 		(value) => ({ ok: true as const, value }),
 		(error: unknown) => ({ ok: false as const, error }),
 	);
 	if (!script.ok) {
-		return { results: [{ json: identity, error: script.error }], report: { results: 0, failedResults: 1 } };
+		return { results: [{ failure: script.error, context: identity }], report: { results: 0, failedResults: 1 } };
 	}
 	const { value } = script;
 	return {

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import type { IDataObject } from 'n8n-workflow';
 
 import { TtlCache } from '../../shared/cache/ttlCache';
+import { processState } from '../../shared/state';
 import { PROMPT_VERSION } from './prompt';
 import type { CacheSettings, CachedText, GenerationSettings, TextKind } from './types';
 
@@ -13,9 +14,6 @@ import type { CacheSettings, CachedText, GenerationSettings, TextKind } from './
  * and stores the `cacheEntry` each result carries. No new dependency, no network of our own.
  */
 
-export const DEFAULT_CACHE_TTL_HOURS = 168;
-export const DEFAULT_CACHE_MAX_ENTRIES = 5000;
-export const DEFAULT_CACHE_MAX_MB = 50;
 /** JavaScript strings hold 2 bytes per UTF-16 unit: the memory an entry really takes. */
 const BYTES_PER_CHAR = 2;
 const ENTRY_OVERHEAD_BYTES = 200;
@@ -23,7 +21,11 @@ const ENTRY_OVERHEAD_BYTES = 200;
 const MAX_STORES = 8;
 const KEY_HEX_CHARS = 40;
 
-const stores = new Map<string, TtlCache<CachedText>>();
+const stores = processState(
+	'contentAdapterTexts',
+	'per process: the texts the Content Adapter wrote, one cache per size bound, shared by every execution; in queue mode each worker has its own (the Data table is the cache they share)',
+	() => new Map<string, TtlCache<CachedText>>(),
+);
 
 function entryBytes(value: CachedText): number {
 	return value.text.length * BYTES_PER_CHAR + ENTRY_OVERHEAD_BYTES;
@@ -44,11 +46,6 @@ export function cacheStore(settings: CacheSettings): TtlCache<CachedText> {
 		if (stores.size > MAX_STORES) stores.delete(stores.keys().next().value as string);
 	}
 	return store;
-}
-
-/** Empties every in-process cache (for tests and benchmarks; the node never calls it). */
-export function clearContentCaches(): void {
-	for (const store of stores.values()) store.clear();
 }
 
 export function sha256(text: string): string {

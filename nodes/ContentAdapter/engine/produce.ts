@@ -1,6 +1,7 @@
 import { generateStructured } from '../../shared/gemini/generate';
 import type { Validation } from '../../shared/gemini/generate';
 import { checkGeneratedText, countWords, lengthDeviation } from '../../shared/text/generatedText';
+import { processState } from '../../shared/state';
 import { SingleFlight } from '../../shared/transport/singleFlight';
 import { cacheEntryRow, cacheKey, isFresh } from './cache';
 import { lengthCorrection } from './prompt';
@@ -15,11 +16,14 @@ import type { CachedText, ItemRun, RunContext, TextResult, TextTask } from './ty
  */
 
 /** Identical texts asked for at the same time anywhere in this n8n process share one call. */
-const inFlight = new SingleFlight<CachedText>();
+const inFlight = processState(
+	'contentAdapterFlights',
+	'per process: Content Adapter texts being written right now, so identical requests share one call; in queue mode each worker has its own',
+	() => new SingleFlight<CachedText>(),
+);
 
 /** Extra calls allowed to bring an adaptation's length back inside the tolerance. */
 export const LENGTH_RETRIES = 1;
-
 
 function validator(task: TextTask): (value: unknown) => Validation<string> {
 	return (value) => {

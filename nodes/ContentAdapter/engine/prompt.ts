@@ -8,7 +8,7 @@ import type { LanguageTag } from '../../shared/text/languages';
  */
 export const PROMPT_VERSION = 'content-adapter/1';
 
-/** The angles the seed's variations were built on; the Aspects parameter defaults to them. */
+/** Built-in guidance per angle; the Aspects parameter defaults to these names. */
 export const ASPECT_HINTS: Record<string, string> = {
 	curiosity: 'open with a surprising question or fact and keep the viewer curious to the end',
 	practical: 'give concrete steps the viewer can apply today',
@@ -16,7 +16,6 @@ export const ASPECT_HINTS: Record<string, string> = {
 	contrarian: 'challenge a common belief about the topic, then show what works instead',
 	beginner: 'explain it simply, for someone who has never heard of the topic',
 };
-export const DEFAULT_ASPECTS = Object.keys(ASPECT_HINTS).join(', ');
 
 export interface Brief {
 	audience: string;

@@ -65,11 +65,21 @@ export interface TextResult extends CachedText {
 	cacheEntry: IDataObject;
 }
 
+/** The node-wide settings (the Options collection and the Operation), read once per execution. */
+export interface RunSettings {
+	operation: Operation;
+	resilience: ResilienceOptions;
+	generation: GenerationSettings;
+	cache: CacheSettings;
+}
+
 /** Shared by every item of one execution. */
 export interface RunContext {
 	ctx: IExecuteFunctions;
 	/** Loaded on first need: a run answered entirely from the cache needs no credential. */
 	credential: () => Promise<ResolvedCredential>;
+	/** The loaded credential's secrets (none before it is loaded), redacted from every error. */
+	secrets: () => readonly string[];
 	calls: Semaphore;
 	resilience: ResilienceOptions;
 	generation: GenerationSettings;
@@ -87,8 +97,11 @@ export interface ItemRun {
 	stats: { cacheHits: number; sharedCalls: number; lengthRetries: number };
 }
 
-/** One result of an item: a text, or the failure of that one text (the item's others go on). */
-export type ResultItem = { json: IDataObject } | { json: IDataObject; error: unknown };
+/**
+ * One result of an item: a text, or the failure of that one text (the item's others go on),
+ * with what identifies it (which language, which variation); the runner puts that inside `error`.
+ */
+export type ResultItem = { json: IDataObject } | { failure: unknown; context: IDataObject };
 
 export interface OperationOutcome {
 	results: ResultItem[];

@@ -1,11 +1,20 @@
 import { textSimilarity } from '../../shared/text/similarity';
 import type { ExistingMission, SimilarityThresholds } from './types';
 
-export const DEFAULT_THRESHOLDS: SimilarityThresholds = {
-	titleExact: 0.95,
-	titleHigh: 0.85,
-	description: 0.8,
-};
+/**
+ * Presets for "Duplicate Strictness": how similar two missions may be before the newer one is
+ * rejected. Balanced is the seed's tuning (title 85 %, description 80 %; the earlier 70 % was too
+ * strict and threw away 65 % of the AI's missions).
+ */
+export const DUPLICATE_STRICTNESS = {
+	lenient: { titleExact: 0.98, titleHigh: 0.92, description: 0.9 },
+	balanced: { titleExact: 0.95, titleHigh: 0.85, description: 0.8 },
+	strict: { titleExact: 0.9, titleHigh: 0.75, description: 0.7 },
+} as const satisfies Record<string, SimilarityThresholds>;
+export type DuplicateStrictness = keyof typeof DUPLICATE_STRICTNESS;
+
+export const DEFAULT_DUPLICATE_STRICTNESS: DuplicateStrictness = 'balanced';
+export const DEFAULT_THRESHOLDS: SimilarityThresholds = DUPLICATE_STRICTNESS[DEFAULT_DUPLICATE_STRICTNESS];
 
 export interface RegistryHooks {
 	/** Missions other jobs were given just now; a candidate must not repeat them either. */

@@ -1,19 +1,18 @@
 import { failureAdvice } from '../../shared/node/advice';
 import { callReport, round2 } from '../../shared/node/report';
-import { LABELS } from '../description';
 import type { AiDependencies } from './aiPhase';
 import { runAiPhase } from './aiPhase';
 import { DuplicateRegistry } from './duplicates';
+import { LABELS } from './labels';
 import { issuedMissions } from './issued';
 import type { IssuedMissions } from './issued';
 import { runTemplatePhase, templatesFor } from './templatePhase';
 import { builtInTier } from './tier';
 import type { GenerationReport, GenerationRequest, Mission, ProgressEvent } from './types';
 import { toNodeError } from '../../shared/node/nodeError';
+import { GEMINI_CREDENTIAL_NAME } from '../../shared/credentials';
 
 const PERCENT = 100;
-const CREDENTIAL_NAME = 'Gemini API';
-const MAX_OUTPUT_TOKENS_LABEL = 'Max Output Tokens';
 
 export interface GenerationResult {
 	missions: Mission[];
@@ -34,11 +33,11 @@ export interface GenerationOptions {
  * change exactly as the panel labels it.
  */
 function describeError(error: unknown, ai: AiDependencies, failedAt: number): string {
-	const nodeError = toNodeError(ai.ctx, error, 0, ai.credential.secrets, CREDENTIAL_NAME);
+	const nodeError = toNodeError(ai.ctx, error, 0, ai.credential.secrets, GEMINI_CREDENTIAL_NAME);
 	const advice = failureAdvice(error, {
-		credentialName: CREDENTIAL_NAME,
+		credentialName: GEMINI_CREDENTIAL_NAME,
 		modelLabel: LABELS.model,
-		maxOutputTokensLabel: MAX_OUTPUT_TOKENS_LABEL,
+		maxOutputTokensLabel: LABELS.maxOutputTokens,
 		remainingMs: Math.max(0, ai.settings.deadlineAt - failedAt),
 	});
 	const sentence = (text: string) => (/[.!?]$/.test(text.trim()) ? text.trim() : `${text.trim()}.`);

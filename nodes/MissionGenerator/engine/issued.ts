@@ -1,3 +1,5 @@
+import { processState } from '../../shared/state';
+import { MS_PER_MINUTE } from '../../shared/units';
 import { canonicalName } from '../../shared/text/normalize';
 import type { ExistingMission } from './types';
 
@@ -7,7 +9,7 @@ import type { ExistingMission } from './types';
  * for Gemini for most of a minute); short enough that the next users of the same tier soon get
  * template missions again instead of paying for AI ones.
  */
-export const ISSUED_TTL_MS = 60_000;
+export const ISSUED_TTL_MS = MS_PER_MINUTE;
 /** Per tier and language: bounds memory and the similarity checks each new mission costs. */
 export const MAX_ISSUED_PER_SCOPE = 300;
 export const MAX_SCOPES = 100;
@@ -74,4 +76,8 @@ export class IssuedMissions {
 }
 
 /** The one registry of this n8n process (every execution, every Mission Generator node). */
-export const issuedMissions = new IssuedMissions();
+export const issuedMissions = processState(
+	'issuedMissions',
+	'per process: missions the Mission Generator handed out in the last minute per tier and language, so concurrent jobs do not repeat each other (in queue mode each worker has its own)',
+	() => new IssuedMissions(),
+);

@@ -1,5 +1,5 @@
-import { EN_TEMPLATES } from './en';
-import { PT_BR_TEMPLATES } from './ptBR';
+import { EN_TEMPLATES } from './en/index';
+import { PT_BR_TEMPLATES } from './ptBR/index';
 import type { TemplateLibrary } from './types';
 
 export * from './types';

@@ -1,7 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { DEFAULT_TTS_MODEL } from '../../shared/gemini/catalog';
 import { modelOption } from '../../shared/gemini/modelOption';
 import { GEMINI_VOICES, generateSpeech } from '../../shared/gemini/speech';
 import type { SpeakerVoice } from '../../shared/gemini/speech';
@@ -10,10 +9,9 @@ import { joinAudioParts, readAudioPart } from '../audio/join';
 import { chunkDialogue, scanDialogue } from '../text/dialogue';
 import { synthesizeInOrder } from './chunks';
 import type { SpeechJob, SpeechOutcome } from './types';
-import { resolveCredential } from '../../shared/credentials';
+import { GEMINI_CREDENTIAL_NAME, resolveCredential } from '../../shared/credentials';
 import { toNodeError } from '../../shared/node/nodeError';
-
-export const GEMINI_CREDENTIAL_NAME = 'Gemini API';
+import { DEFAULT_GEMINI_VOICE, DEFAULT_SECOND_VOICE, DEFAULT_SPEAKERS, geminiVoice, readGeminiParameters } from '../parameters';
 
 /**
  * Text per request. The speech models accept far more input, but audio output is bounded
@@ -31,7 +29,7 @@ const properties: INodeProperties[] = [
 		name: 'geminiVoice',
 		type: 'options',
 		options: VOICE_OPTIONS,
-		default: 'Kore',
+		default: DEFAULT_GEMINI_VOICE,
 		description: 'The prebuilt voice; in a dialogue, the voice of the first speaker',
 	},
 	{
@@ -54,14 +52,14 @@ const properties: INodeProperties[] = [
 			},
 			{ name: 'One Voice', value: 'single', description: 'Read everything, labels included, with one voice' },
 		],
-		default: 'auto',
+		default: DEFAULT_SPEAKERS,
 	},
 	{
 		displayName: 'Second Speaker Voice',
 		name: 'secondVoice',
 		type: 'options',
 		options: VOICE_OPTIONS,
-		default: 'Puck',
+		default: DEFAULT_SECOND_VOICE,
 		description: 'The voice of the second speaker in a dialogue',
 		displayOptions: { show: { speakers: ['auto'] } },
 	},
@@ -77,25 +75,12 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { provider: ['gemini'] } }, properties);
 
-function knownVoice(job: SpeechJob, name: string, parameter: string): string {
-	const voice = GEMINI_VOICES.find((candidate) => candidate.name.toLowerCase() === name.trim().toLowerCase());
-	if (voice) return voice.name;
-	throw new NodeOperationError(job.ctx.getNode(), `"${name}" is not a Gemini voice`, {
-		itemIndex: job.itemIndex,
-		description: `Set ${parameter} to one of: ${GEMINI_VOICES.map((candidate) => candidate.name).join(', ')}.`,
-	});
-}
-
 export async function execute(job: SpeechJob): Promise<SpeechOutcome> {
 	const { ctx, itemIndex, text } = job;
 	const credential = await resolveCredential(ctx, 'geminiApi', itemIndex);
 	try {
-		const modelValue = String(ctx.getNodeParameter('model', itemIndex, '', { extractValue: true }) ?? '').trim();
-		const model = modelValue || DEFAULT_TTS_MODEL;
-		const voice = knownVoice(job, String(ctx.getNodeParameter('geminiVoice', itemIndex, 'Kore')), 'Voice');
-		const style = String(ctx.getNodeParameter('styleInstruction', itemIndex, '')).trim().replace(/:\s*$/, '');
-		const languageCode = String(ctx.getNodeParameter('languageCode', itemIndex, '')).trim();
-		const scan = ctx.getNodeParameter('speakers', itemIndex, 'auto') === 'auto' ? scanDialogue(text) : { kind: 'none' as const };
+		const { model, voice, style, languageCode, dialogue, secondVoice } = readGeminiParameters(ctx, itemIndex);
+		const scan = dialogue ? scanDialogue(text) : { kind: 'none' as const };
 		if (scan.kind === 'tooManySpeakers') {
 			throw new NodeOperationError(ctx.getNode(), `The text has ${scan.speakers.length} speakers (${scan.speakers.join(', ')}); Gemini speaks at most two`, {
 				itemIndex,
@@ -106,7 +91,7 @@ export async function execute(job: SpeechJob): Promise<SpeechOutcome> {
 		let chunks: string[];
 		let prompt = (chunk: string) => (style ? `${style}: ${chunk}` : chunk);
 		if (scan.kind === 'dialogue') {
-			const second = knownVoice(job, String(ctx.getNodeParameter('secondVoice', itemIndex, 'Puck')), 'Second Speaker Voice');
+			const second = geminiVoice(ctx, itemIndex, secondVoice, 'Second Speaker Voice');
 			speakers = [
 				{ speaker: scan.speakers[0], voice },
 				{ speaker: scan.speakers[1], voice: second },

@@ -1,28 +1,29 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { splitAtBoundaries, utf8Bytes } from '../../shared/text/split';
 import { CLOUD_TTS_MAX_INPUT_BYTES, listVoices, synthesizeSpeech, voiceLimits } from '../../shared/tts/cloudTts';
-import type { AudioSettings, CloudEncoding, CloudVoice } from '../../shared/tts/cloudTts';
+import type { AudioSettings, CloudVoice } from '../../shared/tts/cloudTts';
 import { resilientCall } from '../../shared/transport/resilientCall';
 import { joinAudioParts, readAudioPart } from '../audio/join';
 import { splitSsml } from '../text/ssml';
 import { synthesizeInOrder } from './chunks';
 import type { SpeechJob, SpeechOutcome } from './types';
 import { GoogleHttpError, SsmlError } from '../../shared/errors';
-import { resolveCredential } from '../../shared/credentials';
-import { toNodeError } from '../../shared/node/nodeError';
+import { CLOUD_TTS_CREDENTIAL_NAME, resolveCredential } from '../../shared/credentials';
 import type { ResolvedCredential } from '../../shared/credentials';
+import { toNodeError } from '../../shared/node/nodeError';
+import {
+	DEFAULT_AUDIO_ENCODING,
+	DEFAULT_CLOUD_LANGUAGE,
+	DEFAULT_PITCH,
+	DEFAULT_SAMPLE_RATE_HERTZ,
+	DEFAULT_SPEAKING_RATE,
+	DEFAULT_TEXT_FORMAT,
+	DEFAULT_VOLUME_GAIN_DB,
+	readCloudParameters,
+} from '../parameters';
 
-export const CLOUD_CREDENTIAL_NAME = 'Google Cloud Text-to-Speech API';
-
-const ENCODINGS: Record<string, CloudEncoding> = {
-	mp3: 'MP3',
-	oggOpus: 'OGG_OPUS',
-	linear16: 'LINEAR16',
-	mulaw: 'MULAW',
-	alaw: 'ALAW',
-};
 const VOICES_IN_HINT = 8;
 
 const properties: INodeProperties[] = [
@@ -34,14 +35,14 @@ const properties: INodeProperties[] = [
 			{ name: 'Plain Text', value: 'text' },
 			{ name: 'SSML', value: 'ssml', description: 'A &lt;speak&gt; document; long SSML is split between the elements directly inside &lt;speak&gt;' },
 		],
-		default: 'text',
+		default: DEFAULT_TEXT_FORMAT,
 	},
 	{
 		displayName: 'Language Code',
 		name: 'languageCode',
 		type: 'string',
 		required: true,
-		default: 'en-US',
+		default: DEFAULT_CLOUD_LANGUAGE,
 		placeholder: 'e.g. pt-BR',
 		description: 'BCP-47 language of the text, e.g. en-US, pt-BR, es-ES. The voice list below shows this language\'s voices.',
 	},
@@ -72,7 +73,7 @@ const properties: INodeProperties[] = [
 			{ name: 'Ogg Opus', value: 'oggOpus', description: 'Small files, good quality; plays in browsers and WhatsApp' },
 			{ name: 'WAV (LINEAR16)', value: 'linear16', description: 'Uncompressed 16-bit PCM' },
 		],
-		default: 'mp3',
+		default: DEFAULT_AUDIO_ENCODING,
 	},
 	{
 		displayName: 'Audio Options',
@@ -86,7 +87,7 @@ const properties: INodeProperties[] = [
 				name: 'pitch',
 				type: 'number',
 				typeOptions: { minValue: -20, maxValue: 20, numberPrecision: 1 },
-				default: 0,
+				default: DEFAULT_PITCH,
 				description: 'From -20 to 20. Chirp, Journey and Studio voices do not accept pitch.',
 			},
 			{
@@ -94,7 +95,7 @@ const properties: INodeProperties[] = [
 				name: 'sampleRateHertz',
 				type: 'number',
 				typeOptions: { minValue: 0, maxValue: 48000 },
-				default: 0,
+				default: DEFAULT_SAMPLE_RATE_HERTZ,
 				description: "0 uses the voice's natural rate (usually 24000)",
 			},
 			{
@@ -102,7 +103,7 @@ const properties: INodeProperties[] = [
 				name: 'speakingRate',
 				type: 'number',
 				typeOptions: { minValue: 0.25, maxValue: 4, numberPrecision: 2 },
-				default: 1,
+				default: DEFAULT_SPEAKING_RATE,
 				description: '1 is normal speed, 2 twice as fast, 0.5 half. Journey voices do not accept it.',
 			},
 			{
@@ -110,18 +111,13 @@ const properties: INodeProperties[] = [
 				name: 'volumeGainDb',
 				type: 'number',
 				typeOptions: { minValue: -96, maxValue: 16, numberPrecision: 1 },
-				default: 0,
+				default: DEFAULT_VOLUME_GAIN_DB,
 			},
 		],
 	},
 ];
 
 export const description = updateDisplayOptions({ show: { provider: ['googleCloud'] } }, properties);
-
-function numberOption(options: IDataObject, name: string): number | undefined {
-	const value = options[name];
-	return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
-}
 
 /** Refuses, before any call, what the chosen voice's family is known to reject with a 400. */
 function checkVoiceFamily(ctx: IExecuteFunctions, itemIndex: number, voiceName: string, ssml: boolean, audio: AudioSettings): void {
@@ -179,29 +175,14 @@ function cloudError(ctx: IExecuteFunctions, error: unknown, itemIndex: number, s
 			description: 'Newer voice families (Chirp 3: HD, Chirp HD, Journey, Studio) refuse SSML, pitch or speaking rate. Use Plain Text and default Audio Options, or pick a Neural2, WaveNet or Standard voice.',
 		});
 	}
-	return toNodeError(ctx, error, itemIndex, secrets, CLOUD_CREDENTIAL_NAME);
+	return toNodeError(ctx, error, itemIndex, secrets, CLOUD_TTS_CREDENTIAL_NAME);
 }
 
 export async function execute(job: SpeechJob): Promise<SpeechOutcome> {
 	const { ctx, itemIndex, text } = job;
 	const credential = await resolveCredential(ctx, 'googleCloudTtsApi', itemIndex);
 	try {
-		const ssml = ctx.getNodeParameter('textFormat', itemIndex, 'text') === 'ssml';
-		const languageCode = String(ctx.getNodeParameter('languageCode', itemIndex, '')).trim();
-		if (languageCode === '') {
-			throw new NodeOperationError(ctx.getNode(), 'Language Code is empty', { itemIndex, description: 'Set it to the language of the text, e.g. en-US or pt-BR.' });
-		}
-		const voiceName = String(ctx.getNodeParameter('voice', itemIndex, '', { extractValue: true }) ?? '').trim();
-		const encodingValue = String(ctx.getNodeParameter('audioEncoding', itemIndex, 'mp3'));
-		const encoding = ENCODINGS[encodingValue] ?? 'MP3';
-		const options = ctx.getNodeParameter('audioOptions', itemIndex, {}) as IDataObject;
-		const audio: AudioSettings = {
-			encoding,
-			speakingRate: numberOption(options, 'speakingRate'),
-			pitch: numberOption(options, 'pitch'),
-			volumeGainDb: numberOption(options, 'volumeGainDb'),
-			sampleRateHertz: numberOption(options, 'sampleRateHertz'),
-		};
+		const { ssml, languageCode, voiceName, audio } = readCloudParameters(ctx, itemIndex);
 		checkVoiceFamily(ctx, itemIndex, voiceName, ssml, audio);
 		const chunks = ssml
 			? splitSsml(text, CLOUD_TTS_MAX_INPUT_BYTES, utf8Bytes)
@@ -221,7 +202,7 @@ export async function execute(job: SpeechJob): Promise<SpeechOutcome> {
 			audio: joinAudioParts(parts),
 			voice: voiceName || `default (${languageCode})`,
 			languageCode,
-			encoding,
+			encoding: audio.encoding,
 			chunkCount: chunks.length,
 		};
 	} catch (error) {

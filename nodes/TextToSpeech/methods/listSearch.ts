@@ -2,8 +2,7 @@ import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow'
 
 import { listVoices } from '../../shared/tts/cloudTts';
 import { DEFAULT_CALL_TIMEOUT_MS } from '../../shared/transport/deadline';
-import { CLOUD_CREDENTIAL_NAME } from '../actions/googleCloud.operation';
-import { resolveCredential } from '../../shared/credentials';
+import { CLOUD_TTS_CREDENTIAL_NAME, resolveCredential } from '../../shared/credentials';
 import { toNodeError } from '../../shared/node/nodeError';
 
 export { searchSpeechModels } from '../../shared/gemini/models';
@@ -34,6 +33,6 @@ export async function searchCloudVoices(this: ILoadOptionsFunctions, filter?: st
 			.sort((a, b) => a.value.localeCompare(b.value));
 		return { results };
 	} catch (error) {
-		throw toNodeError(this, error, 0, credential.secrets, CLOUD_CREDENTIAL_NAME);
+		throw toNodeError(this, error, 0, credential.secrets, CLOUD_TTS_CREDENTIAL_NAME);
 	}
 }

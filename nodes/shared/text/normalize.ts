@@ -34,3 +34,24 @@ export function canonicalName(text: string): string {
 export function sameName(a: string, b: string): boolean {
 	return canonicalName(a) === canonicalName(b);
 }
+
+const NOT_SLUG = /[^a-z0-9]+/g;
+const EDGE_DASHES = /^-+|-+$/g;
+/** Long enough to recognise a title in a file name, short enough for any file system. */
+export const SLUG_MAX_LENGTH = 60;
+
+/**
+ * A file-name-safe form of a title or name: compatibility forms unfolded ("ﬁ" → "fi"), accents
+ * removed, lower case, every run of anything else one dash, at most `maxLength` characters.
+ * "Lição Um!" gives "licao-um"; letters outside a–z (Cyrillic, CJK…) are dropped, so a text
+ * made only of them gives "" and the caller picks its own fallback.
+ */
+export function slug(text: string, maxLength = SLUG_MAX_LENGTH): string {
+	return text
+		.normalize('NFKD')
+		.replace(COMBINING_MARKS, '')
+		.toLowerCase()
+		.replace(NOT_SLUG, '-')
+		.replace(EDGE_DASHES, '')
+		.slice(0, maxLength);
+}

@@ -65,3 +65,29 @@ export function linkedAbortSignal(...signals: Array<AbortSignal | undefined>): {
 
 	return { signal: controller.signal, dispose };
 }
+
+/**
+ * Settles with the signal's reason as soon as `signal` aborts, whatever `work` does. n8n's
+ * `httpRequestWithAuthentication` (2.41) replaces the request's `abortSignal` with the
+ * execution's cancel signal, so our own aborts (a per-call timeout, a lost hedge race, an answer
+ * no longer needed) never reach the socket: without this, a hung request is waited for until its
+ * `timeout` option fires. The abandoned request still ends by that timeout; nobody waits for it.
+ */
+export async function settleOnAbort<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+	if (!signal) return await work;
+	return await new Promise<T>((resolve, reject) => {
+		const onAbort = (): void => reject(signal.reason);
+		if (signal.aborted) onAbort();
+		else signal.addEventListener('abort', onAbort, { once: true });
+		work.then(
+			(value) => {
+				signal.removeEventListener('abort', onAbort);
+				resolve(value);
+			},
+			(error: unknown) => {
+				signal.removeEventListener('abort', onAbort);
+				reject(error);
+			},
+		);
+	});
+}

@@ -16,8 +16,14 @@ export interface HedgePolicy {
 	multiplier: number;
 	/** …but never sooner than this, so ordinary jitter on fast calls never triggers one. */
 	minDelayMs: number;
-	/** Fewer successful calls than this on record is a cold start: no hedging at all. */
+	/** Fewer successful calls than this on record is a cold start, hedged on the prior below. */
 	minSamples: number;
+	/**
+	 * Cold-start prior: with no usable history the backup is due at this fraction of the call's
+	 * timeout (or later, if a call already on record took longer than that over `multiplier`), so
+	 * the first jobs after a restart are protected from a hang too.
+	 */
+	coldStartFraction: number;
 	/** At most this many backups in any `budgetWindowCalls` consecutive calls of one kind. */
 	budgetHedges: number;
 	budgetWindowCalls: number;
@@ -33,6 +39,7 @@ export const DEFAULT_HEDGE_POLICY: HedgePolicy = {
 	multiplier: 2,
 	minDelayMs: 1000,
 	minSamples: 10,
+	coldStartFraction: 0.15,
 	budgetHedges: 10,
 	budgetWindowCalls: 200,
 };
@@ -42,18 +49,23 @@ const BUDGET_TTL_MS = 30 * 60_000;
 const MAX_BUDGETS = 500;
 
 /**
- * Milliseconds after which an attempt gets a backup, or undefined for no backup: on a cold start
- * (today's behaviour exactly), and when the backup would not get at least as long as the first
- * request had before it, within the same per-call timeout.
+ * Milliseconds after which an attempt gets a backup, or undefined for no backup (when the backup
+ * would not get at least as long as the first request had before it, within the same per-call
+ * timeout). Warm: multiplier × the percentile of recent latencies. Cold (fewer than `minSamples`
+ * on record, e.g. after every restart): the prior, `coldStartFraction` of the timeout, pushed out
+ * past multiplier × the slowest call seen so far, so calls that are slow by nature (long scripts)
+ * are not hedged while the history fills.
  */
 export function hedgeDelayMs(
 	latencies: LatencyWindow,
 	timeoutMs: number,
 	policy: HedgePolicy = DEFAULT_HEDGE_POLICY,
 ): number | undefined {
-	if (latencies.count < Math.max(1, policy.minSamples)) return undefined;
-	const usual = latencies.percentile(policy.percentile);
-	const delay = Math.max(policy.minDelayMs, Math.round(policy.multiplier * usual));
+	const warm = latencies.count >= Math.max(1, policy.minSamples);
+	const usual = warm ? latencies.percentile(policy.percentile) : latencies.percentile(1);
+	const fromHistory = Number.isNaN(usual) ? 0 : Math.round(policy.multiplier * usual);
+	const prior = warm ? 0 : Math.round(policy.coldStartFraction * timeoutMs);
+	const delay = Math.max(policy.minDelayMs, fromHistory, prior);
 	return delay * 2 <= timeoutMs ? delay : undefined;
 }
 

@@ -4,6 +4,7 @@ import { SERVICE_NAMES } from '../credentials';
 import type { GoogleCredentialType, ResolvedCredential } from '../credentials';
 import { CallTimeoutError, CancelledError, GoogleHttpError } from '../errors';
 import { isTimeout } from './classify';
+import { settleOnAbort } from './deadline';
 import { parseRetryAfter, parseRetryInfoDelay } from './retryHints';
 
 /** One HTTP attempt to a Google API and nothing else: no retry, no credential loading, no mapping. */
@@ -81,8 +82,8 @@ export async function requestOnce<T>(
 	if (signal) options.abortSignal = signal;
 
 	// Settled without a catch block: what is thrown is chosen below, once, for the retry policy.
-	const outcome = await ctx.helpers.httpRequestWithAuthentication
-		.call(ctx, call.credentialType, options)
+	// settleOnAbort: n8n hands the helper its own cancel signal instead of ours (see deadline.ts).
+	const outcome = await settleOnAbort(ctx.helpers.httpRequestWithAuthentication.call(ctx, call.credentialType, options), signal)
 		.then(
 			(value: unknown) => ({ ok: true as const, value }),
 			(error: unknown) => ({ ok: false as const, error }),

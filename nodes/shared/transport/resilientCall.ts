@@ -34,7 +34,8 @@ export interface ResilienceSettings {
 	stillWanted?: () => boolean;
 	/**
 	 * Send one backup request when an attempt runs far past its usual latency (off when false;
-	 * the node option "Hedge Slow Calls"). Needs latency history, so a cold start never hedges.
+	 * the node option "Hedge Slow Calls"). Before 10 calls are on record the backup is due at a
+	 * prior (15% of the timeout; see hedge.ts), after that at 2 × the p95 latency.
 	 */
 	hedge?: boolean;
 	/**

@@ -7,10 +7,28 @@ export interface FlightCaller {
 	signal?: AbortSignal;
 	/** Epoch ms; the caller stops waiting (DeadlineExceededError) then; the work goes on for others. */
 	deadlineAt?: number;
+	/**
+	 * This caller's work makes its requests through its own n8n execution, which n8n cancels when
+	 * the execution stops: a result it returns after that (partial, or empty) is not trusted, and
+	 * the work is done again for a caller still waiting. A failure of a stopped caller's work is
+	 * always handed on.
+	 */
+	boundToCaller?: boolean;
+}
+
+type Work<T, E> = (emit: (event: E) => void, signal: AbortSignal) => Promise<T>;
+
+/** A caller's own way to do the work, kept in case the caller running it is stopped. */
+interface Successor<T, E> {
+	work: Work<T, E>;
+	signal?: AbortSignal;
+	bound?: boolean;
 }
 
 interface Flight<T, E> {
 	promise: Promise<T>;
+	/** Waiting callers' own work, in arrival order (see run()). */
+	successors: Array<Successor<T, E>>;
 	listeners: Set<(event: E) => void>;
 	/** Callers still waiting; when the last one leaves early, the work is aborted. */
 	waiting: number;
@@ -25,6 +43,10 @@ interface Flight<T, E> {
  * The work does not belong to its first caller: it gets its own abort signal, which fires only
  * when every caller has stopped waiting (each by its own signal or deadline). A caller that
  * leaves early gets CancelledError or FlightWaitTimeoutError; the others keep waiting.
+ *
+ * Each caller brings its own `work` (its own n8n context). That matters because n8n cancels every
+ * request of a stopped execution whatever signal the node passes: when the caller whose work is
+ * running is stopped, the work starts again as the next waiting caller's once the first settles.
  */
 export class SingleFlight<T, E = never> {
 	private readonly flights = new Map<string, Flight<T, E>>();
@@ -37,7 +59,16 @@ export class SingleFlight<T, E = never> {
 	): Promise<{ value: T; shared: boolean }> {
 		if (caller.signal?.aborted) throw new CancelledError('The execution was stopped');
 		const existing = this.flights.get(key);
-		if (existing) return { value: await this.wait(key, existing, onEvent, caller), shared: true };
+		if (existing) {
+			const successor: Successor<T, E> = { work, signal: caller.signal, bound: caller.boundToCaller };
+			existing.successors.push(successor);
+			try {
+				return { value: await this.wait(key, existing, onEvent, caller), shared: true };
+			} finally {
+				const index = existing.successors.indexOf(successor);
+				if (index !== -1) existing.successors.splice(index, 1);
+			}
+		}
 
 		const controller = new AbortController();
 		const listeners = new Set<(event: E) => void>();
@@ -46,15 +77,38 @@ export class SingleFlight<T, E = never> {
 		const emit = (event: E) => {
 			for (const listener of listeners) listener(event);
 		};
+		const flight: Flight<T, E> = { promise: Promise.resolve() as Promise<T>, successors: [], listeners, waiting: 0, controller };
 		// Nothing can join between these lines: JavaScript runs them without interruption.
-		const promise = work(emit, controller.signal);
-		const flight: Flight<T, E> = { promise, listeners, waiting: 0, controller };
+		flight.promise = this.runHandingOver(flight, { work, signal: caller.signal, bound: caller.boundToCaller }, emit);
 		this.flights.set(key, flight);
 		const forget = () => {
 			if (this.flights.get(key) === flight) this.flights.delete(key);
 		};
-		promise.then(forget, forget);
+		flight.promise.then(forget, forget);
 		return { value: await this.wait(key, flight, onEvent, caller), shared: false };
+	}
+
+	/** Runs the work; if its caller was stopped meanwhile, runs it again as a waiting caller's work. */
+	private async runHandingOver(flight: Flight<T, E>, first: Successor<T, E>, emit: (event: E) => void): Promise<T> {
+		let current = first;
+		for (;;) {
+			const outcome = await current.work(emit, flight.controller.signal).then(
+				(value) => ({ ok: true as const, value }),
+				(error: unknown) => ({ ok: false as const, error }),
+			);
+			// A stopped caller's work may have "finished" with its requests cancelled under it (a
+			// generation then returns what it has, maybe nothing): such an outcome does not count.
+			const untrusted = !outcome.ok || current.bound === true;
+			const next = untrusted && current.signal?.aborted && !flight.controller.signal.aborted
+				? flight.successors.find((successor) => !successor.signal?.aborted)
+				: undefined;
+			if (!next) {
+				if (outcome.ok) return outcome.value;
+				throw outcome.error;
+			}
+			flight.successors.splice(flight.successors.indexOf(next), 1);
+			current = next;
+		}
 	}
 
 	private async wait(
@@ -100,5 +154,14 @@ export class SingleFlight<T, E = never> {
 
 	get size(): number {
 		return this.flights.size;
+	}
+
+	/**
+	 * Forgets every flight (tests, through resetProcessState): callers already waiting still get
+	 * their result; the next caller starts new work. A forgotten flight that settles later never
+	 * removes a newer one under the same key.
+	 */
+	clear(): void {
+		this.flights.clear();
 	}
 }

@@ -9,7 +9,7 @@ const C = require('../../support/fakeGoogleContent');
 const { startFakeGoogle } = require('../../support/fakeGoogle');
 const { executeNode } = require('../../support/executeNode');
 const { ContentAdapter } = require('../../../nodes/ContentAdapter/ContentAdapter.node');
-const { clearContentCaches } = require('../../../nodes/ContentAdapter/engine/cache');
+const { resetProcessState } = require('../../../nodes/shared/state');
 const { DEFAULT_TEXT_MODEL } = require('../../../nodes/shared/gemini/catalog');
 
 const API_KEY = 'test-key-SECRET-cache-4242';
@@ -27,7 +27,7 @@ afterAll(async () => {
 beforeEach(() => {
 	fake.reset();
 	fake.configure({ latencyMs: 0, generateJson: undefined });
-	clearContentCaches();
+	resetProcessState();
 	jest.restoreAllMocks();
 });
 
@@ -114,8 +114,9 @@ describe('in-process cache', () => {
 	});
 
 	test('the size bound (MB) keeps memory bounded: what does not fit is not kept', async () => {
-		// 60 words ≈ 400 characters ≈ 1 kB in memory; 2.5 kB holds two, not three.
-		const options = { cacheMaxMb: 0.0025 };
+		// 60 words ≈ 400 characters ≈ 850 bytes in memory (2 per character + overhead); 0.0024 MB
+		// (MB = 1,048,576 bytes, nodes/shared/units.ts) is about 2,500 bytes: two fit, not three.
+		const options = { cacheMaxMb: 0.0024 };
 		for (const title of ['A', 'B', 'C']) await run(script(title), { options });
 		await run(script('C'), { options });
 		await run(script('B'), { options });
@@ -158,7 +159,7 @@ describe('persistent cache through a Data table (entries in, cacheEntry out)', (
 			expect(entry.kind).toBe('adaptation');
 			expect(JSON.parse(entry.value).text).toBe(first.results.find((r) => r.language === entry.language).text);
 		}
-		clearContentCaches(); // an n8n restart, or another queue-mode worker
+		resetProcessState(); // an n8n restart, or another queue-mode worker
 		const second = await run(adapt(), { items: [{ cached: { rows: entries } }], options: { cachedEntriesField: 'cached.rows' } });
 		expect(calls()).toBe(2);
 		expect(second.results.map((r) => r.cached)).toEqual([true, true]);
@@ -171,7 +172,7 @@ describe('persistent cache through a Data table (entries in, cacheEntry out)', (
 	test('expired, malformed or foreign entries are ignored, never trusted', async () => {
 		const first = await run(adapt({ targetLanguages: 'pt-BR' }));
 		const [entry] = first.results.map((r) => r.cacheEntry);
-		clearContentCaches();
+		resetProcessState();
 		const old = { ...entry, createdAt: new Date(Date.now() - 8 * DAY_MS).toISOString() };
 		const junk = [null, 'x', { key: entry.key }, { key: entry.key, value: '{not json', createdAt: entry.createdAt }];
 		const { results } = await run(adapt({ targetLanguages: 'pt-BR' }), { items: [{ rows: [...junk, old] }], options: { cachedEntriesField: 'rows' } });

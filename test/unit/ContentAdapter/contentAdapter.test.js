@@ -9,7 +9,8 @@ const C = require('../../support/fakeGoogleContent');
 const { startFakeGoogle, NO_FAULTS } = require('../../support/fakeGoogle');
 const { executeNode } = require('../../support/executeNode');
 const { ContentAdapter } = require('../../../nodes/ContentAdapter/ContentAdapter.node');
-const { clearContentCaches, textHash } = require('../../../nodes/ContentAdapter/engine/cache');
+const { textHash } = require('../../../nodes/ContentAdapter/engine/cache');
+const { resetProcessState } = require('../../../nodes/shared/state');
 const { OWN_INSTRUCTIONS } = require('../../../nodes/ContentAdapter/engine/prompt');
 const { DEFAULT_TEXT_MODEL } = require('../../../nodes/shared/gemini/catalog');
 const { countWords } = require('../../../nodes/shared/text/generatedText');
@@ -30,7 +31,7 @@ afterAll(async () => {
 beforeEach(() => {
 	fake.reset();
 	fake.configure({ latencyMs: 0, faults: NO_FAULTS, generateJson: undefined, rpmPerKey: 0 });
-	clearContentCaches();
+	resetProcessState();
 	sleep.mockClear();
 });
 
@@ -155,9 +156,10 @@ describe('Generate Variations', () => {
 		fake.script('generateContent', [{ status: 400, message: 'bad request' }]);
 		const { results, reports, raw } = await run(variations({ masterScript: '', variations: 3 }), { continueOnFail: true });
 		expect(results).toHaveLength(3);
-		expect(results.map((r) => r.aspect)).toEqual(['curiosity', 'practical', 'story']);
+		expect(results.map((r) => r.error.aspect)).toEqual(['curiosity', 'practical', 'story']);
 		for (const [index, result] of results.entries()) {
-			expect(result.masterFailed).toBe(true);
+			expect(Object.keys(result)).toEqual(['error']);
+			expect(result.error).toMatchObject({ variation: index + 1, language: 'pt-BR', masterFailed: true });
 			expect(result.error.message).toMatch(/400/);
 			expect(raw[0][index].pairedItem).toEqual({ item: 0 });
 		}
@@ -257,7 +259,9 @@ describe('model output is checked and unusable answers retried', () => {
 			},
 		});
 		const { results, reports } = await run(adapt({ targetLanguages: 'en-US, fr-FR, es-ES' }), { continueOnFail: true, options: { maxAttempts: 2 } });
-		expect(results.map((r) => r.language)).toEqual(['en-US', 'fr-FR', 'es-ES']);
+		expect(results.map((r) => r.language ?? r.error.language)).toEqual(['en-US', 'fr-FR', 'es-ES']);
+		expect(Object.keys(results[1])).toEqual(['error']);
+		expect(results[1].error).toMatchObject({ language: 'fr-FR', sourceLanguage: 'pt-BR' });
 		expect(results[1].error.message).toMatch(/French \(France\)/);
 		expect(results[0].text).toEqual(expect.any(String));
 		expect(results[2].text).toEqual(expect.any(String));

@@ -9,7 +9,7 @@ const C = require('../../support/fakeGoogleContent');
 const { startFakeGoogle, NO_FAULTS } = require('../../support/fakeGoogle');
 const { executeNode } = require('../../support/executeNode');
 const { ContentAdapter } = require('../../../nodes/ContentAdapter/ContentAdapter.node');
-const { clearContentCaches } = require('../../../nodes/ContentAdapter/engine/cache');
+const { resetProcessState } = require('../../../nodes/shared/state');
 const { MAX_TEXT_CHARS } = require('../../../nodes/ContentAdapter/parameters');
 const { DEFAULT_TEXT_MODEL } = require('../../../nodes/shared/gemini/catalog');
 
@@ -27,7 +27,7 @@ afterAll(async () => {
 beforeEach(() => {
 	fake.reset();
 	fake.configure({ latencyMs: 0, faults: NO_FAULTS, generateJson: undefined });
-	clearContentCaches();
+	resetProcessState();
 	sleep.mockClear();
 });
 
@@ -72,16 +72,43 @@ describe('bad input: a NodeOperationError naming the parameter and what is allow
 		expect(calls()).toBe(0);
 	});
 
-	test('with Continue On Fail the bad item becomes an error report and the others go on, in order', async () => {
+	test('with Continue On Fail the bad item becomes an error item on Results in its input position; the others go on', async () => {
 		const targets = ['es-ES', 'pt-XX', 'fr-FR'];
 		const { results, reports, raw } = await run((i) => adapt({ targetLanguages: targets[i] }), { items: [{}, {}, {}], continueOnFail: true });
-		expect(results.map((r) => r.language)).toEqual(['es-ES', 'fr-FR']);
-		expect(raw[0].map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 2 }]);
-		expect(reports).toHaveLength(3);
-		expect(reports[1].error.message).toMatch(/Target Languages: "pt-XX"/);
-		expect(raw[1].map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
-		expect(reports[0]).toMatchObject({ results: 1 });
-		expect(reports[2]).toMatchObject({ results: 1 });
+		expect(results).toHaveLength(3);
+		expect(results.map((r) => r.language)).toEqual(['es-ES', undefined, 'fr-FR']);
+		expect(Object.keys(results[1])).toEqual(['error']);
+		expect(results[1].error.message).toMatch(/Target Languages: "pt-XX"/);
+		expect(results[1].error.description).toMatch(/BCP-47/);
+		expect(raw[0].map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+		// Reports are only for the items that ran; the failed item's one output item is its error.
+		expect(raw[1].map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 2 }]);
+		expect(reports.map((r) => r.results)).toEqual([1, 1]);
+		expect(reports.some((r) => 'error' in r)).toBe(false);
+	});
+
+	test('a failed text: an item on output 0 with json keys exactly [error], in its input position, paired to its input', async () => {
+		fake.configure({
+			generateJson: (schema, _body, rng) => {
+				const req = C.contentRequest(schema);
+				return { language: req.tag, text: C.scriptText(rng, req.tag === 'fr-FR' ? 'en-US' : req.tag, req.words) };
+			},
+		});
+		const { raw } = await run((i) => adapt({ targetLanguages: ['es-ES', 'en-US, fr-FR, es-ES'][i] }), {
+			items: [{}, {}],
+			options: { maxAttempts: 1 },
+			continueOnFail: true,
+		});
+		const [results, reports] = raw;
+		expect(results.map((item) => item.pairedItem.item)).toEqual([0, 1, 1, 1]);
+		const failed = results[2];
+		expect(Object.keys(failed.json)).toEqual(['error']);
+		expect(Object.keys(failed.json.error).sort()).toEqual(['description', 'language', 'message', 'sourceHash', 'sourceLanguage', 'title']);
+		expect(failed.json.error).toMatchObject({ language: 'fr-FR', sourceLanguage: 'pt-BR' });
+		expect(failed.pairedItem).toEqual({ item: 1 });
+		expect([results[0], results[1], results[3]].map((item) => item.json.language)).toEqual(['es-ES', 'en-US', 'es-ES']);
+		expect(reports.every((item) => !('error' in item.json))).toBe(true);
+		expect(reports.map((item) => item.json.failedResults)).toEqual([0, 1]);
 	});
 });
 
@@ -123,7 +150,8 @@ describe('every fault the fake injects: retried, delivered, nothing lost', () =>
 	test('a fault that persists: the text fails with a clear error, the siblings are delivered', async () => {
 		fake.script('models/', [{ status: 503 }, { status: 503 }]);
 		const { results, reports } = await run(adapt({ targetLanguages: 'es-ES' }), { options: { maxAttempts: 2 }, continueOnFail: true });
-		expect(results[0].language).toBe('es-ES');
+		expect(Object.keys(results[0])).toEqual(['error']);
+		expect(results[0].error.language).toBe('es-ES');
 		expect(results[0].error.message).toMatch(/503/);
 		expect(results[0].error.description).toMatch(/run again later/);
 		expect(reports[0]).toMatchObject({ failedResults: 1, apiCalls: 2 });

@@ -11,7 +11,7 @@ const { MissionGenerator } = require('../../../nodes/MissionGenerator/MissionGen
 const { BUILT_IN_TEMPLATES } = require('../../../nodes/MissionGenerator/templates');
 const { textSimilarity } = require('../../../nodes/shared/text/similarity');
 const { DuplicateRegistry, DEFAULT_THRESHOLDS } = require('../../../nodes/MissionGenerator/engine/duplicates');
-const { issuedMissions } = require('../../../nodes/MissionGenerator/engine/issued');
+const { resetProcessState } = require('../../../nodes/shared/state');
 const { sleep } = require('n8n-workflow');
 const { DEFAULT_TEXT_MODEL } = require('../../../nodes/shared/gemini/catalog');
 
@@ -47,7 +47,7 @@ beforeEach(() => {
 	fake.configure({ latencyMs: 0, duplicateRate: 0, faults: NO_FAULTS, generateJson: undefined, rpmPerKey: 0 });
 	sleep.mockClear();
 	// Missions handed out by one test must not count as "just given to another job" in the next.
-	issuedMissions.clear();
+	resetProcessState();
 });
 
 const gemini = (extra = {}) => ({ geminiApi: { apiKey: API_KEY, host: fake.url, ...extra } });
@@ -254,14 +254,16 @@ describe('resilience and fallback', () => {
 			});
 		await expect(run(false)).rejects.toThrow(/Only 0 of 10 missions/);
 		const { output } = await run(true);
-		expect(output[0]).toHaveLength(0);
-		expect(output[1][0].json.error.message).toMatch(/Minimum Missions is 5/);
+		expect(output[1]).toHaveLength(0);
+		expect(output[0]).toHaveLength(1);
+		expect(output[0][0].json.error.message).toMatch(/Minimum Missions is 5/);
 		expect(JSON.stringify(output)).not.toContain('SECRET-999');
 	});
 });
 
 describe('the panel', () => {
-	const { missionGeneratorProperties, OPTIONS, DUPLICATE_STRICTNESS } = require('../../../nodes/MissionGenerator/description');
+	const { missionGeneratorProperties, OPTIONS } = require('../../../nodes/MissionGenerator/description');
+	const { DUPLICATE_STRICTNESS } = require('../../../nodes/MissionGenerator/engine/duplicates');
 	const { resilienceOptionProperties } = require('../../../nodes/shared/node/resilienceOptions');
 	const { MISSION_TIERS } = require('../../../nodes/MissionGenerator/templates');
 	const description = new MissionGenerator().description;
@@ -292,7 +294,7 @@ describe('the panel', () => {
 	});
 
 	test('the shared resilience options are offered exactly as every node offers them', () => {
-		const { MISSION_RESILIENCE_DEFAULTS } = require('../../../nodes/MissionGenerator/description');
+		const { MISSION_RESILIENCE_DEFAULTS } = require('../../../nodes/MissionGenerator/parameters');
 		for (const shared of resilienceOptionProperties(MISSION_RESILIENCE_DEFAULTS)) {
 			expect(OPTIONS.find((o) => o.name === shared.name)).toEqual(shared);
 		}
@@ -411,7 +413,7 @@ describe('options', () => {
 	});
 
 	test('Duplicate Strictness decides what counts as a repeat; an expert number overrides it', async () => {
-		const { DUPLICATE_STRICTNESS } = require('../../../nodes/MissionGenerator/description');
+		const { DUPLICATE_STRICTNESS } = require('../../../nodes/MissionGenerator/engine/duplicates');
 		// A title one letter longer than a template's: alike enough for Strict, not for Lenient.
 		const template = BUILT_IN_TEMPLATES.en.find((t) => {
 			const score = textSimilarity(t.title, `${t.title}s`);
@@ -525,10 +527,26 @@ describe('bad parameters name the parameter and what is allowed', () => {
 			continueOnFail: true,
 		});
 		const [missions, reports] = output;
-		expect(reports.map((r) => r.pairedItem.item)).toEqual([0, 1, 2]);
-		expect(reports[1].json.error.message).toMatch(/Number of Missions/);
-		expect(missions.filter((m) => m.pairedItem.item === 0)).toHaveLength(3);
-		expect(missions.filter((m) => m.pairedItem.item === 2)).toHaveLength(4);
+		expect(reports.map((r) => r.pairedItem.item)).toEqual([0, 2]);
+		expect(missions.map((m) => m.pairedItem.item)).toEqual([0, 0, 0, 1, 2, 2, 2, 2]);
+		expect(missions[3].json.error.message).toMatch(/Number of Missions/);
+	});
+
+	test('an error item sits on Missions (output 0) in its input position, with only `error`, paired to its input', async () => {
+		const counts = [2, 0, 3];
+		const { output } = await executeNode(MissionGenerator, {
+			parameters: (i) => ({ tier: 'BEGINNER', count: counts[i], locale: 'en' }),
+			items: [{ a: 1 }, { b: 2 }, { c: 3 }],
+			continueOnFail: true,
+		});
+		const [missions, reports] = output;
+		const failed = missions.filter((m) => m.json.error !== undefined);
+		expect(failed).toHaveLength(1);
+		expect(missions.indexOf(failed[0])).toBe(2); // after item 0's two missions, before item 2's
+		expect(Object.keys(failed[0].json)).toEqual(['error']);
+		expect(Object.keys(failed[0].json.error).sort()).toEqual(['description', 'message']);
+		expect(failed[0].pairedItem).toEqual({ item: 1 });
+		expect(reports.every((r) => r.json.error === undefined)).toBe(true);
 	});
 });
 
@@ -639,11 +657,13 @@ describe('concurrency, single flight, progress, cancel', () => {
 		await new Promise((resolve) => setTimeout(resolve, 50));
 		stopFirst.abort();
 		const stopped = await first.catch((error) => ({ error }));
-		expect(stopped.error ? stopped.error.message : stopped.output[1][0].json.error.message).toMatch(/stopped|cancel/i);
+		expect(stopped.error ? stopped.error.message : stopped.output[0][0].json.error.message).toMatch(/stopped|cancel/i);
 		const { output } = await second;
 		expect(output[0]).toHaveLength(4);
 		expect(output[1][0].json.sharedGeneration).toBe(true);
-		expect(fake.stats().byRoute.generateContent).toBe(1);
+		// n8n cancels the stopped delivery's request whatever signal the node gives it (the harness
+		// does the same), so the generation is made again through the second delivery: two calls.
+		expect(fake.stats().byRoute.generateContent).toBe(2);
 	});
 
 	test('progress is posted after templates and after each AI batch; a failing progress URL never fails', async () => {

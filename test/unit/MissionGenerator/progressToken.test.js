@@ -3,7 +3,7 @@
 const http = require('node:http');
 const { executeNode } = require('../../support/executeNode');
 const { MissionGenerator } = require('../../../nodes/MissionGenerator/MissionGenerator.node');
-const { PROGRESS_TOKEN_HEADER } = require('../../../nodes/MissionGenerator/progress');
+const { PROGRESS_TOKEN_HEADER } = require('../../../nodes/MissionGenerator/engine/progress');
 
 async function withReceiver(fn) {
 	const received = [];

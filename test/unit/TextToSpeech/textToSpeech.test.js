@@ -166,7 +166,7 @@ describe('Gemini TTS', () => {
 	test('three speakers is a clear error; One Voice reads the labels as text', async () => {
 		const text = 'Ana: a.\nBruno: b.\nCarla: c.';
 		const failed = await executeNode(TextToSpeech, { parameters: geminiParameters({ text }), credentials: gemini(), continueOnFail: true });
-		expect(failed.output[1][0].json.error.message).toMatch(/3 speakers \(Ana, Bruno, Carla\); Gemini speaks at most two/);
+		expect(failed.output[0][0].json.error.message).toMatch(/3 speakers \(Ana, Bruno, Carla\); Gemini speaks at most two/);
 		expect(fake.stats().calls).toBe(0);
 		const single = await executeNode(TextToSpeech, { parameters: geminiParameters({ text, speakers: 'single' }), credentials: gemini() });
 		expect(single.output[0]).toHaveLength(1);
@@ -226,7 +226,7 @@ describe('faults the fake injects: retried, and no item is lost', () => {
 		// A hung request is only noticed by the per-call timeout: keep it short there.
 		const { output } = await run(provider, faults.rateHang ? { callTimeoutSeconds: 2 } : {});
 		const [audioItems, reports] = output;
-		expect(reports.filter((r) => r.json.error).map((r) => r.json.error)).toEqual([]);
+		expect(audioItems.filter((item) => item.json.error).map((item) => item.json.error)).toEqual([]);
 		expect(audioItems).toHaveLength(items.length);
 		expect(reports).toHaveLength(items.length);
 		expect(reports.every((r) => r.json.error === undefined)).toBe(true);
@@ -244,10 +244,12 @@ describe('faults the fake injects: retried, and no item is lost', () => {
 			continueOnFail: true,
 		});
 		const [audioItems, reports] = output;
-		expect(reports[0].json.error.message).toMatch(/HTTP 400/);
-		expect(reports[0].json.error.description).toMatch(/Something is wrong with chunk one/);
-		expect(audioItems).toHaveLength(1);
-		expect(audioItems[0].pairedItem).toEqual({ item: 1 });
+		expect(audioItems[0].json.error.message).toMatch(/HTTP 400/);
+		expect(audioItems[0].json.error.description).toMatch(/Something is wrong with chunk one/);
+		expect(audioItems).toHaveLength(2);
+		expect(audioItems[1].json.fileName).toMatch(/\.mp3$/);
+		expect(audioItems[1].pairedItem).toEqual({ item: 1 });
+		expect(reports.map((report) => report.pairedItem)).toEqual([{ item: 1 }]);
 		// Item 0 had 7 chunks; after the first failed, the ones waiting for the slot were never sent.
 		expect(fake.stats().byRoute.synthesize).toBeLessThanOrEqual(3);
 	});
@@ -267,15 +269,35 @@ test('stopping the execution ends waiting and in-flight requests at once', async
 		signal: controller.signal,
 	});
 	expect(Date.now() - started).toBeLessThan(2000);
-	expect(output[0]).toHaveLength(0);
-	expect(output[1]).toHaveLength(texts.length);
-	for (const report of output[1]) expect(report.json.error.message).toMatch(/stopped|[Cc]ancelled/);
+	expect(output[0]).toHaveLength(texts.length);
+	expect(output[1]).toHaveLength(0);
+	for (const item of output[0]) expect(item.json.error.message).toMatch(/stopped|[Cc]ancelled/);
+});
+
+test('with Continue On Fail a failed item is an error item on Audio (output 0), in its input position, paired to it; Report has only the others', async () => {
+	const texts = ['Primeira frase.', '   ', 'Terceira frase.'];
+	const { output } = await executeNode(TextToSpeech, {
+		parameters: (i) => cloudParameters({ text: texts[i] }),
+		items: texts.map((text) => ({ text })),
+		credentials: cloud(),
+		continueOnFail: true,
+	});
+	const [audioItems, reports] = output;
+	expect(audioItems.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+	expect(Object.keys(audioItems[1].json)).toEqual(['error']);
+	expect(audioItems[1].json.error.message).toMatch(/text is empty/);
+	expect(audioItems[1].binary).toBeUndefined();
+	for (const index of [0, 2]) expect(audioItems[index].binary.audio.fileName).toMatch(/\.mp3$/);
+	expect(reports.map((report) => report.pairedItem)).toEqual([{ item: 0 }, { item: 2 }]);
+	expect(reports.every((report) => report.json.error === undefined)).toBe(true);
 });
 
 describe('clear errors', () => {
 	const failure = async (parameters, credentials = cloud()) => {
 		const { output } = await executeNode(TextToSpeech, { parameters, credentials, continueOnFail: true });
-		const { error } = output[1][0].json;
+		expect(Object.keys(output[0][0].json)).toEqual(['error']);
+		expect(output[1]).toHaveLength(0);
+		const { error } = output[0][0].json;
 		expect(error).toBeDefined();
 		expect(JSON.stringify(output)).not.toContain(API_KEY);
 		return error;
@@ -332,6 +354,6 @@ describe('clear errors', () => {
 		).rejects.toThrow(/HTTP 400/);
 		const { output } = await executeNode(TextToSpeech, { parameters: cloudParameters(), credentials: { googleCloudTtsApi: { apiKey: badKey, host: fake.url } }, continueOnFail: true });
 		expect(JSON.stringify(output)).not.toContain(badKey);
-		expect(output[1][0].json.error.description).toMatch(/Google Cloud Text-to-Speech API/);
+		expect(output[0][0].json.error.description).toMatch(/Google Cloud Text-to-Speech API/);
 	});
 });

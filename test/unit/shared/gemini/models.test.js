@@ -246,9 +246,11 @@ describe('a retired or unknown model', () => {
 		expect(failure).toBeInstanceOf(NodeOperationError);
 		expect(failure.description).toMatch(/"gemini-2\.5-flash" is no longer available.*"gemini-3\.5-flash-lite"/);
 		const { output } = await runMissions('gemini-2.5-flash', { parameters, continueOnFail: true });
-		expect(output[0]).toHaveLength(0);
-		expect(output[1][0]).toMatchObject({ pairedItem: { item: 0 } });
-		expect(output[1][0].json.error.description).toMatch(/"gemini-2\.5-flash" is no longer available.*"gemini-3\.5-flash-lite"/);
+		// The error item goes on the first output (Missions), alone: no report for a failed item.
+		expect(output[1]).toHaveLength(0);
+		expect(output[0]).toHaveLength(1);
+		expect(output[0][0]).toMatchObject({ pairedItem: { item: 0 } });
+		expect(output[0][0].json.error.description).toMatch(/"gemini-2\.5-flash" is no longer available.*"gemini-3\.5-flash-lite"/);
 	});
 
 	test('toNodeError on a raw 404 (e.g. a helper that calls requestOnce itself) names the model and the fix', () => {

@@ -88,7 +88,7 @@ describe('shared resilience options', () => {
 		expect(withNote.description).toMatch(/across all items of this node\. Raise it for speed\.$/);
 		const plain = resilienceOptionProperties().find((p) => p.name === 'parallelCalls');
 		expect(plain.description).toMatch(/across all items of this node$/);
-		const { MISSION_RESILIENCE_DEFAULTS } = require('../../../../nodes/MissionGenerator/description');
+		const { MISSION_RESILIENCE_DEFAULTS } = require('../../../../nodes/MissionGenerator/parameters');
 		expect(MISSION_RESILIENCE_DEFAULTS.parallelCallsNote).toMatch(/raise it for speed/);
 	});
 

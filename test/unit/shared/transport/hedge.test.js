@@ -13,7 +13,7 @@ const { getSharedRateLimiter } = require('../../../../nodes/shared/transport/rat
 const { Semaphore } = require('../../../../nodes/shared/transport/semaphore');
 const { latencyKey } = require('../../../../nodes/shared/transport/latencyTracker');
 const { hedgeBudgetFor, DEFAULT_HEDGE_POLICY } = require('../../../../nodes/shared/transport/hedge');
-const { CallNotNeededError, GoogleHttpError, RateLimitWaitError, CancelledError } = require('../../../../nodes/shared/errors');
+const { CallNotNeededError, GoogleHttpError, RateLimitWaitError, CancelledError, InvalidOutputError } = require('../../../../nodes/shared/errors');
 const { resolveCredential, credentialKey } = require('../../../../nodes/shared/credentials');
 const { resetProcessState } = require('../../../../nodes/shared/state');
 
@@ -22,7 +22,7 @@ const LATENCY_MS = 20;
 // The backup is due at exactly 100 ms: multiplier 0 leaves only the floor, so a loaded machine
 // slowing the warm-up calls cannot move the threshold (hedgeDelayMs has its own tests).
 const HEDGE_AFTER_MS = 100;
-const POLICY = { minDelayMs: HEDGE_AFTER_MS, multiplier: 0 };
+const POLICY = { minDelayMs: HEDGE_AFTER_MS, multiplier: 0, coldStartFraction: 0.15 };
 const WARM_UP_CALLS = DEFAULT_HEDGE_POLICY.minSamples;
 
 let fake;
@@ -33,9 +33,10 @@ beforeAll(async () => {
 afterAll(async () => {
 	await fake.close();
 });
-beforeEach(() => {
+beforeEach(async () => {
+	// Requests an earlier test gave up on end by their own timeout (see expectNothingInFlight).
+	await waitFor(() => fake.stats().inFlight === 0, settings().callTimeoutMs + 4000);
 	fake.reset();
-	resetProcessState();
 	resetProcessState();
 });
 
@@ -47,8 +48,9 @@ async function setup({ requestsPerMinute = 0, signal } = {}) {
 		getExecutionCancelSignal: () => signal,
 		getCredentials: async () => ({ apiKey, host: fake.url, requestsPerMinute }),
 		helpers: {
+			// As n8n 2.41 does: the request gets the execution's cancel signal, never the node's own.
 			httpRequestWithAuthentication: async (_type, options) =>
-				await httpRequest({ ...options, headers: { ...options.headers, 'x-goog-api-key': apiKey } }),
+				await httpRequest({ ...options, abortSignal: signal, headers: { ...options.headers, 'x-goog-api-key': apiKey } }),
 		},
 	};
 	const credential = await resolveCredential(ctx, 'geminiApi');
@@ -75,6 +77,18 @@ function call({ ctx, credential }, options = {}, accounting = newAccounting()) {
 	);
 }
 
+/** Like call(), but the answer must hold a candidate, as generateStructured checks (InvalidOutputError otherwise). */
+function callParsed({ ctx, credential }, options = {}, accounting = newAccounting()) {
+	const body = { contents: [{ role: 'user', parts: [{ text: `prompt ${++promptNumber}` }] }] };
+	return resilientCall(ctx, credential, settings(options), accounting, async (timeoutMs, signal) => {
+		const answer = (await requestOnce(ctx, credential, { credentialType: 'geminiApi', method: 'POST', path: PATH, body }, timeoutMs, signal)).body;
+		if (typeof answer !== 'object' || answer === null || !Array.isArray(answer.candidates) || answer.candidates.length === 0) {
+			throw new InvalidOutputError('the answer was not usable');
+		}
+		return answer;
+	});
+}
+
 async function warmUp(client, options = {}) {
 	for (let i = 0; i < WARM_UP_CALLS; i++) await call(client, options);
 	fake.reset();
@@ -87,23 +101,65 @@ async function waitFor(condition, ms = 1000) {
 }
 
 /** Aborted requests close their connection; the fake counts them out on 'close'. */
-async function expectNothingInFlight() {
-	await waitFor(() => fake.stats().inFlight === 0, 500);
+/**
+ * n8n 2.41 gives the HTTP helper the execution's cancel signal, never ours, so a request we gave
+ * up on (a lost race, a dropped call) is not cut at the socket: the node stops waiting at once
+ * (each test checks its own timing) and the socket ends by the request's `timeout` option. This
+ * waits for that, so no test starts with another's sockets still open.
+ */
+async function expectNothingInFlight(withinMs = settings().callTimeoutMs + 1000) {
+	await waitFor(() => fake.stats().inFlight === 0, withinMs);
 	expect(fake.stats().inFlight).toBe(0);
 }
 
 const requestTimes = () => fake.stats().requests.filter((r) => r.route === 'generateContent').map((r) => r.at);
 
-test('cold start: no history, no backup; a hung call waits out its timeout and is retried, as before', async () => {
+test('cold start: no history yet, a hung call gets its backup at the prior (15% of the timeout)', async () => {
 	const client = await setup();
 	fake.script(PATH, [{ hang: true }]);
 	const accounting = newAccounting();
-	const answer = await call(client, { callTimeoutMs: 400 }, accounting);
+	const startedAt = Date.now();
+	const answer = await call(client, { callTimeoutMs: 4000 }, accounting);
+	expect(answer.candidates).toHaveLength(1);
+	expect(accounting).toMatchObject({ calls: 2, retries: 0, failedCalls: 0, hedges: 1, hedgeWins: 1 });
+	const [first, backup] = requestTimes();
+	expect(first).toBeGreaterThanOrEqual(startedAt);
+	expect(backup - startedAt).toBeGreaterThanOrEqual(600 - 5);
+	// Nobody waited for the hung request's 4 s timeout.
+	expect(Date.now() - startedAt).toBeLessThan(2000);
+	await expectNothingInFlight(5000);
+});
+
+test('cold start with hedging off: a hung call waits out its timeout and is retried', async () => {
+	const client = await setup();
+	fake.script(PATH, [{ hang: true }]);
+	const accounting = newAccounting();
+	const answer = await call(client, { callTimeoutMs: 400, hedge: false }, accounting);
 	expect(answer.candidates).toHaveLength(1);
 	expect(accounting).toMatchObject({ calls: 2, retries: 1, failedCalls: 1, hedges: 0, hedgeWins: 0 });
-	// The first request ran its full timeout: no backup cut it short.
 	expect(accounting.latenciesMs[0]).toBeGreaterThanOrEqual(400 - 2);
 });
+
+for (const [kind, answer] of [
+	['malformed JSON', { malformed: true }],
+	['an empty candidate list', { emptyCandidates: true }],
+	['HTTP 503', { status: 503 }],
+]) {
+	test(`a backup answering ${kind} ends the race at once; the hung first request is not waited for`, async () => {
+		const client = await setup();
+		await warmUp(client);
+		fake.script(PATH, [{ hang: true }, answer]);
+		const accounting = newAccounting();
+		const startedAt = Date.now();
+		const result = await callParsed(client, { callTimeoutMs: 3000 }, accounting);
+		expect(result.candidates).toHaveLength(1);
+		// The hung first, the failing backup, then the retry that answers.
+		expect(accounting).toMatchObject({ calls: 3, retries: 1, hedges: 1, hedgeWins: 0 });
+		// Well before the hung request's 3 s timeout.
+		expect(Date.now() - startedAt).toBeLessThan(1500);
+		await expectNothingInFlight(4000);
+	});
+}
 
 test('a hung request gets one backup after the threshold; the backup wins and the hung one is aborted', async () => {
 	const client = await setup();
@@ -115,7 +171,8 @@ test('a hung request gets one backup after the threshold; the backup wins and th
 	expect(accounting).toMatchObject({ calls: 2, retries: 0, failedCalls: 0, hedges: 1, hedgeWins: 1 });
 	expect(accounting.latenciesMs).toHaveLength(1);
 	const [first, backup] = requestTimes();
-	expect(backup - first).toBeGreaterThanOrEqual(HEDGE_AFTER_MS - 5);
+	// Arrival times at the fake: a loaded machine delays the first request's arrival a little.
+	expect(backup - first).toBeGreaterThanOrEqual(HEDGE_AFTER_MS - 30);
 	expect(backup - first).toBeLessThan(1500);
 	await expectNothingInFlight();
 });

@@ -68,9 +68,18 @@ describe('latency history registry', () => {
 describe('hedgeDelayMs', () => {
 	const policy = { ...DEFAULT_HEDGE_POLICY, minDelayMs: 100 };
 
-	test('a cold start (fewer than minSamples successes) never hedges', () => {
+	test('a cold start (fewer than minSamples successes) hedges on the prior: 15% of the timeout', () => {
+		const empty = windowOf([]);
+		expect(hedgeDelayMs(empty, 30_000, policy)).toBe(4500);
+		expect(hedgeDelayMs(empty, 30_000)).toBe(4500);
+		// A slow call already seen pushes the prior out (2 × 3000 ms), so slow-by-nature calls wait.
+		const slow = windowOf([3000, 50]);
+		expect(hedgeDelayMs(slow, 30_000, policy)).toBe(6000);
+		// Past half the timeout there is no backup, cold or warm.
+		expect(hedgeDelayMs(windowOf([9000]), 30_000, policy)).toBeUndefined();
+		// Warm from the tenth success on: the percentile rule, no prior.
 		const window = windowOf(Array(policy.minSamples - 1).fill(50));
-		expect(hedgeDelayMs(window, 30_000, policy)).toBeUndefined();
+		expect(hedgeDelayMs(window, 30_000, policy)).toBe(4500);
 		window.record(50);
 		expect(hedgeDelayMs(window, 30_000, policy)).toBe(100);
 	});

@@ -108,6 +108,44 @@ describe('SingleFlight', () => {
 		expect(await b).toEqual({ value: 'for b', shared: true });
 	});
 
+	test('work bound to a stopped caller is done again as the next waiting caller\'s own work', async () => {
+		const flights = new SingleFlight();
+		const leader = new AbortController();
+		const ran = [];
+		// Each caller's work goes through its own "execution": stopping the leader cancels its work.
+		const workOf = (name, signal) => async () => {
+			ran.push(name);
+			await new Promise((resolve) => setTimeout(resolve, 20));
+			return signal && signal.aborted ? 'partial' : `done by ${name}`;
+		};
+		const a = flights.run('k', workOf('a', leader.signal), undefined, { signal: leader.signal, boundToCaller: true });
+		const b = flights.run('k', workOf('b'), undefined, { boundToCaller: true });
+		await tick();
+		leader.abort();
+		await expect(a).rejects.toBeInstanceOf(CancelledError);
+		expect(await b).toEqual({ value: 'done by b', shared: true });
+		expect(ran).toEqual(['a', 'b']);
+	});
+
+	test('without boundToCaller a stopped leader\'s finished result is kept; its failure is handed on', async () => {
+		const flights = new SingleFlight();
+		const leader = new AbortController();
+		let calls = 0;
+		const failsOnce = async () => {
+			calls++;
+			await new Promise((resolve) => setTimeout(resolve, 10));
+			if (calls === 1) throw new Error('cancelled under the leader');
+			return 'second try';
+		};
+		const a = flights.run('k', failsOnce, undefined, { signal: leader.signal });
+		const b = flights.run('k', failsOnce);
+		await tick();
+		leader.abort();
+		await expect(a).rejects.toBeInstanceOf(CancelledError);
+		expect(await b).toEqual({ value: 'second try', shared: true });
+		expect(calls).toBe(2);
+	});
+
 	test('when every caller has stopped waiting, the work is aborted and forgotten', async () => {
 		const flights = new SingleFlight();
 		const work = controllable();
@@ -138,6 +176,27 @@ describe('SingleFlight', () => {
 		expect(await a).toEqual({ value: 'late', shared: false });
 	});
 
+	test('clear forgets the flights: waiting callers still get their result, the next caller starts anew, and the old flight never removes the new one', async () => {
+		const flights = new SingleFlight();
+		const first = controllable();
+		const second = controllable();
+		const a = flights.run('job-1', first.work);
+		await tick();
+		flights.clear();
+		expect(flights.size).toBe(0);
+		const b = flights.run('job-1', second.work);
+		await tick();
+		expect(second.runs).toBe(1);
+		first.finish('old');
+		expect(await a).toEqual({ value: 'old', shared: false });
+		expect(flights.size).toBe(1);
+		const c = flights.run('job-1', second.work);
+		second.finish('new');
+		expect(await b).toEqual({ value: 'new', shared: false });
+		expect(await c).toEqual({ value: 'new', shared: true });
+		expect(second.runs).toBe(1);
+	});
+
 	test('an already aborted caller is refused without starting anything', async () => {
 		const flights = new SingleFlight();
 		const controller = new AbortController();
@@ -145,5 +204,22 @@ describe('SingleFlight', () => {
 		const work = jest.fn();
 		await expect(flights.run('k', work, undefined, { signal: controller.signal })).rejects.toBeInstanceOf(CancelledError);
 		expect(work).not.toHaveBeenCalled();
+	});
+
+	test('clear (resetProcessState) forgets running flights: a later caller starts afresh, the running work goes on', async () => {
+		const flights = new SingleFlight();
+		const first = controllable();
+		const second = controllable();
+		const a = flights.run('k', first.work);
+		flights.clear();
+		expect(flights.size).toBe(0);
+		const b = flights.run('k', second.work);
+		await tick();
+		expect(first.signal.aborted).toBe(false);
+		first.finish('one');
+		second.finish('two');
+		expect(await a).toEqual({ value: 'one', shared: false });
+		expect(await b).toEqual({ value: 'two', shared: false });
+		expect(flights.size).toBe(0);
 	});
 });

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import type { ProgressEvent } from './engine/types';
+import type { ProgressEvent } from './types';
 
 /** Progress must never slow or fail the generation: one short try per update, no retries. */
 export const PROGRESS_TIMEOUT_MS = 3000;
