@@ -22,16 +22,6 @@ const COLUMNS_BY_TABLE = Object.fromEntries(TABLES.map((t) => [t.name, new Set(t
 const SELF_CHECKED_PATHS = ['missions/progress', 'issues/dashboard'];
 // Opened from a plain browser: the batch's private token in the query is the key, never the shared secret.
 const TOKEN_GUARDED_PATHS = ['scripts/progress', 'scripts/audio', 'scripts/download'];
-// TEMPORARY, removed at merge: the request checks of the issues-auto-* workflows and the batch
-// token/file checks are being moved into the Webhook Guard on the wf-issues branch (issue #21).
-// Only these files and nodes may still hold programs in expressions until that branch lands.
-const TEMPORARY_PROGRAMS_OWNED_BY_WF_ISSUES = {
-	'issues-auto-response.json': '*',
-	'issues-auto-resolve.json': '*',
-	'scripts-progress.json': ['Token matches?'],
-	'scripts-download.json': ['Token matches?'],
-	'scripts-audio.json': ['Allowed file?'],
-};
 const SECRET_PATTERNS = [/AIza[0-9A-Za-z_-]{20,}/, /"apiKey"\s*:\s*"[^"]+"/i, /"password"\s*:/i, /x-webhook-secret"\s*:\s*"[^"]+"/i];
 
 test('there are mission workflows to ship', () => {
@@ -92,9 +82,7 @@ describe.each(workflows)('$file', ({ file, json }) => {
 	});
 
 	test(`holds no program in an expression: none over ${MAX_EXPRESSION_CHARS} characters, none defining a function`, () => {
-		const allowed = TEMPORARY_PROGRAMS_OWNED_BY_WF_ISSUES[file] ?? [];
-		const found = programsInExpressions(json).filter((p) => allowed !== '*' && !allowed.includes(p.node));
-		expect(found).toEqual([]);
+		expect(programsInExpressions(json)).toEqual([]);
 	});
 
 	test('no Code node runs on a path where a caller waits for the answer', () => {

@@ -1,12 +1,16 @@
+import { matchesSecret } from './secretMatch';
+
 /**
  * Declarative checks on fields of a parsed request: required, type, min/max, allowed values,
- * pattern. A rule names its field by path: `tier`, `user.name`, `items[*]` (every element of a
+ * pattern, a text format, equality with an expected value, and a fallback field. A rule names its field by path: `tier`, `user.name`, `items[*]` (every element of a
  * list), `items[*].title`. Paths are resolved step by step without recursion, and a step that
  * meets the wrong kind of container simply yields nothing: the rule on the parent field (its
  * type) is what rejects it, so each violation is reported once, at the field that is wrong.
  */
 export const JSON_TYPES = ['array', 'boolean', 'integer', 'null', 'number', 'object', 'string'] as const;
 export type JsonType = (typeof JSON_TYPES)[number];
+export const TEXT_FORMATS = ['dateTime'] as const;
+export type TextFormat = (typeof TEXT_FORMATS)[number];
 
 export interface FieldRule {
 	path: string;
@@ -18,6 +22,18 @@ export interface FieldRule {
 	max?: number;
 	allowed?: string[];
 	pattern?: RegExp;
+	/** A text must also have this form. */
+	format?: TextFormat;
+	/**
+	 * When set, the value must be a text equal to `expected` (compared in constant time, as it is
+	 * usually a secret); a missing or empty expected value matches nothing.
+	 */
+	mustEqual?: { expected: unknown };
+	/**
+	 * Path checked instead when this field is missing, null or blank (e.g. `customer.phone`, else
+	 * `customer.handle`); a violation is still reported at this rule's field.
+	 */
+	orPath?: string;
 	/** Replaces the generated message for any violation of this rule. */
 	message?: string;
 }
@@ -140,15 +156,44 @@ function checkValue(rule: FieldRule, match: Match, trim: boolean): RuleViolation
 	if (rule.pattern && typeof value === 'string' && !rule.pattern.test(value)) {
 		return fail(`${field} does not have the expected form`);
 	}
+	if (rule.format === 'dateTime' && typeof value === 'string' && !isDateTime(value)) {
+		return fail(`${field} must be a date and time such as 2026-12-01T10:00:00Z`);
+	}
+	if (rule.mustEqual && !matchesSecret(value, rule.mustEqual.expected)) {
+		return fail(`${field} does not match`);
+	}
 	return undefined;
+}
+
+/** ISO 8601 date, optionally with a time and offset, that is also a real day (no 2026-02-30). */
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/i;
+
+function isDateTime(text: string): boolean {
+	if (!ISO_DATE_TIME.test(text)) return false;
+	const parsed = new Date(text.slice(0, 10) + 'T00:00:00Z');
+	return !Number.isNaN(Date.parse(text)) && parsed.toISOString().slice(0, 10) === text.slice(0, 10);
+}
+
+/** Missing for a fallback: absent, null, or a text of spaces only. */
+function isMissing(match: Match): boolean {
+	return !match.present || match.value === null || (typeof match.value === 'string' && match.value.trim() === '');
+}
+
+/** The fallback field's values, reported under the field the rule names. */
+function fallback(root: unknown, rule: FieldRule & { orPath: string }, at: string): Match[] {
+	const matches = resolve(root, parsePath(rule.orPath)).map((match) => ({ ...match, path: at }));
+	return matches.length > 0 ? matches : [{ value: undefined, path: at, present: false }];
 }
 
 /** The first violation, in rule order and then element order; undefined when all rules hold. */
 export function checkFieldRules(root: unknown, rules: FieldRule[], trim: boolean): RuleViolation | undefined {
 	for (const rule of rules) {
-		for (const match of resolve(root, parsePath(rule.path))) {
-			const violation = checkValue(rule, match, trim);
-			if (violation) return violation;
+		for (const found of resolve(root, parsePath(rule.path))) {
+			const matches = rule.orPath && isMissing(found) ? fallback(root, { ...rule, orPath: rule.orPath }, found.path) : [found];
+			for (const match of matches) {
+				const violation = checkValue(rule, match, trim);
+				if (violation) return violation;
+			}
 		}
 	}
 	return undefined;

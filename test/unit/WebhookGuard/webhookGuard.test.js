@@ -1,10 +1,9 @@
 'use strict';
-// Webhook Guard in-process: limits checked without recursion, field rules, the two outputs.
-const { WebhookGuard } = require('../../nodes/WebhookGuard/WebhookGuard.node');
-const { DEFAULT_MAX_DEPTH, DEFAULT_MAX_SIZE_KB, uuidV7 } = require('../../nodes/WebhookGuard/actions/checkRequest.operation');
-const { checkJsonBounds, utf8Length } = require('../../nodes/shared/validation/jsonBounds');
-const { checkFieldRules, parsePath } = require('../../nodes/shared/validation/fieldRules');
-const { executeNode } = require('../support/executeNode');
+// Webhook Guard in-process: the two outputs, pairing, job fields, requests given by expression, error items.
+const { WebhookGuard } = require('../../../nodes/WebhookGuard/WebhookGuard.node');
+const { DEFAULT_MAX_DEPTH, DEFAULT_MAX_SIZE_KB } = require('../../../nodes/WebhookGuard/parameters');
+const { uuidV7 } = require('../../../nodes/WebhookGuard/actions/jobFields');
+const { executeNode } = require('../../support/executeNode');
 
 const MISSION_RULES = [
 	{ field: 'tier', required: true, types: ['string'], max: '40', pattern: '^[A-Za-z][A-Za-z0-9_ -]*$' },
@@ -39,45 +38,6 @@ async function guard(items, parameters = {}) {
 }
 
 const ok = { tier: ' BEGINNER ', count: 20, locale: 'en' };
-
-describe('checkJsonBounds', () => {
-	test('measures depth and size of a value', () => {
-		const value = { a: [1, 'xé', [true]], b: { c: null } };
-		const result = checkJsonBounds(value, { maxDepth: 10, maxBytes: 1000 });
-		expect(result).toEqual({ ok: true, depth: 3, bytes: Buffer.byteLength(JSON.stringify(value)) });
-	});
-
-	test('a body nested 200,000 levels deep is refused at the limit, without touching the call stack', () => {
-		const result = checkJsonBounds(nested(200_000), { maxDepth: 32, maxBytes: Infinity });
-		expect(result).toMatchObject({ ok: false, exceeded: 'depth', limit: 32 });
-		expect(result.path.split('.')).toHaveLength(32);
-	});
-
-	test('a list of two million items is refused for size before its elements are visited', () => {
-		const result = checkJsonBounds(new Array(2_000_000).fill(0), { maxDepth: 32, maxBytes: 1024 * 1024 });
-		expect(result).toEqual({ ok: false, exceeded: 'size', path: '', limit: 1024 * 1024 });
-	});
-
-	test('counts UTF-8 bytes, surrogate pairs included', () => {
-		for (const text of ['abc', 'ção', '日本', '😀x']) expect(utf8Length(text)).toBe(Buffer.byteLength(text));
-	});
-});
-
-describe('field rules', () => {
-	test('paths with keys, indexes and every element', () => {
-		expect(parsePath('a.b[2][*].c')).toEqual([{ key: 'a' }, { key: 'b' }, { index: 2 }, { each: true }, { key: 'c' }]);
-	});
-
-	test('a rule under a list reports the element that breaks it', () => {
-		const rules = [{ path: 'items[*].title', required: true, types: ['string'] }];
-		expect(checkFieldRules({ items: [{ title: 'a' }, {}] }, rules, true)).toEqual({ field: 'items[1].title', message: 'items[1].title is required' });
-	});
-
-	test('number accepts integers, integer refuses fractions', () => {
-		expect(checkFieldRules({ n: 3 }, [{ path: 'n', required: true, types: ['number'] }], true)).toBeUndefined();
-		expect(checkFieldRules({ n: 2.5 }, [{ path: 'n', required: true, types: ['integer'] }], true)).toEqual({ field: 'n', message: 'n must be a whole number' });
-	});
-});
 
 describe('Webhook Guard: Check Request', () => {
 	test('a valid request goes to Valid with the checked fields trimmed; headers and the raw body are not passed on', async () => {
@@ -166,7 +126,40 @@ describe('Webhook Guard: Check Request', () => {
 	test('a broken rule is an error for the author; with Continue On Fail it becomes an error item', async () => {
 		const parameters = { operation: 'checkRequest', rules: { rule: [{ field: 'tier', pattern: '([' }] }, options: {} };
 		await expect(executeNode(WebhookGuard, { items: [{ body: ok }], parameters })).rejects.toThrow('Field rule "tier": the Pattern is not a valid regular expression');
-		const { output } = await executeNode(WebhookGuard, { items: [{ body: ok }], parameters, continueOnFail: true });
-		expect(output[1][0].json.error.message).toContain('Pattern');
+		const { output } = await executeNode(WebhookGuard, { items: [{ body: ok }, { body: ok }], parameters, continueOnFail: true });
+		// n8n routes an item to the error output only when its json holds nothing but `error`.
+		expect(output[0]).toEqual([0, 1].map((item) => ({ json: { error: { message: expect.stringContaining('Pattern'), description: expect.any(String) } }, pairedItem: { item } })));
+		expect(output[1]).toEqual([]);
+	});
+
+	test('a request given below is checked instead of a field of the item, and the item is passed on whole', async () => {
+		const row = { kind: 'batch', token: 't'.repeat(48) };
+		const parameters = (itemIndex) => ({
+			operation: 'checkRequest',
+			source: 'value',
+			request: itemIndex === 0 ? { token: 't'.repeat(48) } : JSON.stringify({ token: 'wrong' }),
+			rules: { rule: [{ field: 'token', required: true, types: ['string'], mustEqual: true, expected: row.token }] },
+			options: {},
+		});
+		const { output } = await executeNode(WebhookGuard, { items: [{ ...row }, { ...row }], parameters });
+		expect(output[0]).toEqual([{ json: { ...row, request: { token: row.token } }, pairedItem: { item: 0 } }]);
+		expect(output[1]).toEqual([{ json: { statusCode: 400, body: { error: 'invalid_request', field: 'token', message: 'token does not match' } }, pairedItem: { item: 1 } }]);
+	});
+
+	test('a Request that is not JSON is an error for the author', async () => {
+		const parameters = { operation: 'checkRequest', source: 'value', request: '{oops', rules: { rule: [{ field: 'a' }] }, options: {} };
+		await expect(executeNode(WebhookGuard, { items: [{}], parameters })).rejects.toThrow('The Request is not valid JSON');
+	});
+
+	test('request-level options: the messages for a non-object and a too large request, and broken UTF-8', async () => {
+		const options = { notObjectMessage: 'Send a JSON object such as {"id": "1"}', tooLargeMessage: 'Too big: send the issue, not attachments', rejectBrokenText: true };
+		const [, [notObject]] = await guard([{ body: [1, 2] }], { options });
+		expect(notObject.json.body).toEqual({ error: 'invalid_request', field: 'body', message: options.notObjectMessage });
+		const [, [tooLarge]] = await guard([{ body: { ...ok, x: 'x'.repeat(2048) } }], { maxSizeKb: 1, options });
+		expect(tooLarge.json).toMatchObject({ statusCode: 413, body: { message: options.tooLargeMessage } });
+		const [, [broken]] = await guard([{ body: { ...ok, note: 'caf\ufffd' } }], { options });
+		expect(broken.json.body).toEqual({ error: 'invalid_request', field: 'body', message: 'The request is not valid UTF-8 text' });
+		const [valid] = await guard([{ body: { ...ok, note: 'Café' } }], { options });
+		expect(valid).toHaveLength(1);
 	});
 });
