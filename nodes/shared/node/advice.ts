@@ -2,6 +2,7 @@ import { MAX_SERVER_REQUESTED_DELAY_MS } from '../transport/retry';
 import { resilienceOptionProperties } from './resilienceOptions';
 import { CallTimeoutError, DeadlineExceededError, GoogleHttpError, InvalidOutputError, ModelUnavailableError, RateLimitWaitError, SlotWaitTimeoutError } from '../errors';
 import { isUnreachable } from '../transport/classify';
+import { secondsText as seconds } from '../units';
 
 /**
  * One line that tells a no-code operator which setting to change after a failed call, naming
@@ -9,7 +10,6 @@ import { isUnreachable } from '../transport/classify';
  * definitions, so the advice cannot drift from the panel).
  */
 
-const MS_PER_SECOND = 1000;
 const HTTP_BAD_REQUEST = 400;
 const HTTP_UNAUTHORIZED = 401;
 const HTTP_FORBIDDEN = 403;
@@ -35,10 +35,6 @@ export interface AdviceContext {
 	maxOutputTokensLabel?: string;
 	/** What was left of the item deadline when the failure happened. */
 	remainingMs?: number;
-}
-
-function seconds(ms: number): string {
-	return `${Math.ceil(ms / MS_PER_SECOND)} s`;
 }
 
 function quoted(label: string): string {

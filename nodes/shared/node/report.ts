@@ -1,4 +1,5 @@
 import type { CallAccounting } from '../transport/resilientCall';
+import { MS_PER_SECOND } from '../units';
 
 /**
  * The part of every node's Report output that describes its calls, in one shape across nodes:
@@ -29,7 +30,6 @@ export interface CallReportExtras {
 	now?: number;
 }
 
-const MS_PER_SECOND = 1000;
 const DECIMALS = 100;
 
 export function round2(value: number): number {

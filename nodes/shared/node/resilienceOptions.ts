@@ -4,6 +4,8 @@ import { DEFAULT_CALL_TIMEOUT_MS, DEFAULT_ITEM_DEADLINE_MS } from '../transport/
 import type { ResilienceSettings } from '../transport/resilientCall';
 import { DEFAULT_RETRY_POLICY, MAX_ATTEMPTS } from '../transport/retry';
 import type { Semaphore } from '../transport/semaphore';
+import { MS_PER_SECOND } from '../units';
+import { numberOr } from './parameters';
 
 /**
  * The resilience options every node offers, with the same names, labels and defaults, so an
@@ -11,7 +13,6 @@ import type { Semaphore } from '../transport/semaphore';
  * into its Options collection and reads them back with `readResilience`.
  */
 
-const MS_PER_SECOND = 1000;
 export const DEFAULT_PARALLEL_CALLS = 3;
 export const DEFAULT_PARALLEL_ITEMS = 10;
 const MAX_PARALLEL = 50;
@@ -100,10 +101,6 @@ export interface ResilienceOptions {
 	parallelCalls: number;
 	parallelItems: number;
 	hedge: boolean;
-}
-
-function numberOr(value: unknown, fallback: number): number {
-	return typeof value === 'number' && Number.isFinite(value) ? value : fallback;
 }
 
 /** Reads the shared options from a node's Options collection value, defaults filled in. */

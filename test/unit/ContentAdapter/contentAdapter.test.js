@@ -12,7 +12,7 @@ const { ContentAdapter } = require('../../../nodes/ContentAdapter/ContentAdapter
 const { textHash } = require('../../../nodes/ContentAdapter/engine/cache');
 const { resetProcessState } = require('../../../nodes/shared/state');
 const { OWN_INSTRUCTIONS } = require('../../../nodes/ContentAdapter/engine/prompt');
-const { DEFAULT_TEXT_MODEL } = require('../../../nodes/shared/gemini/catalog');
+const { DEFAULT_TEXT_MODEL, lowThinkingConfig } = require('../../../nodes/shared/gemini/catalog');
 const { countWords } = require('../../../nodes/shared/text/generatedText');
 const { checkLanguage } = require('../../../nodes/shared/text/languageCheck');
 const { parseLanguageTag } = require('../../../nodes/shared/text/languages');
@@ -70,7 +70,8 @@ describe('Write Script', () => {
 		const [body] = bodies();
 		expect(promptOf(body)).toMatch(/Como guardar o primeiro salário[\s\S]*Portuguese \(Brazil\) \(pt-BR\)[\s\S]*about 200 words[\s\S]*Audience: jovens/);
 		expect(body.generationConfig).toMatchObject({ responseMimeType: 'application/json', temperature: 0.8, topP: 0.95, maxOutputTokens: 8192 });
-		if (MODEL === 'gemini-2.5-flash') expect(body.generationConfig.thinkingConfig).toEqual({ thinkingBudget: 0 });
+		// The least thinking the model accepts, by family (a budget for 2.5, a level for 3.x).
+		expect(body.generationConfig.thinkingConfig).toEqual(lowThinkingConfig(MODEL));
 		expect(body.generationConfig.responseSchema.properties.language.enum).toEqual(['pt-BR']);
 		expect(reports[0]).toEqual(
 			expect.objectContaining({ operation: 'writeScript', results: 1, failedResults: 0, apiCalls: 1, retries: 0, cacheHits: 0, hedges: 0, fallbackUsed: false }),
