@@ -105,7 +105,7 @@ test(
 	'generates 20 distinct missions: 202 at once, progress while it runs, sources as reported',
 	logged(async () => {
 		// Rule out all but six of the BEGINNER templates, so Gemini (the fake) has to make the rest.
-		const { EN_TEMPLATES } = require(path.join(runtime.REPO_ROOT, 'dist/nodes/MissionGenerator/templates/en.js'));
+		const { EN_TEMPLATES } = require(path.join(runtime.REPO_ROOT, 'dist/nodes/MissionGenerator/templates/en/index.js'));
 		const beginner = EN_TEMPLATES.filter((t) => t.tier === 'BEGINNER').map((t) => t.title);
 		const existingMissions = beginner.slice(0, beginner.length - 6);
 		const callsBefore = fake.stats().byRoute.generateContent || 0;
