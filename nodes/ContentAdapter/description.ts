@@ -1,4 +1,5 @@
 import type { INodeProperties } from 'n8n-workflow';
+import { temperatureOption, topPOption } from '../shared/gemini/samplingOptions';
 
 import { modelOption } from '../shared/gemini/modelOption';
 import { resilienceOptionProperties } from '../shared/node/resilienceOptions';
@@ -101,22 +102,8 @@ const optionsProperty: INodeProperties = {
 			default: true,
 			description: 'Whether each result carries cacheEntry {key, kind, title, language, value, createdAt}, ready to store in a Data table',
 		},
-		{
-			displayName: 'Temperature',
-			name: 'temperature',
-			type: 'number',
-			typeOptions: { minValue: 0, maxValue: 2, numberPrecision: 2 },
-			default: DEFAULT_TEMPERATURE,
-			description: 'Higher is more creative',
-		},
-		{
-			displayName: 'Top P',
-			name: 'topP',
-			type: 'number',
-			typeOptions: { minValue: 0, maxValue: 1, numberPrecision: 2 },
-			default: DEFAULT_TOP_P,
-			description: 'Nucleus sampling: lower keeps to likelier words',
-		},
+		temperatureOption(DEFAULT_TEMPERATURE),
+		topPOption(DEFAULT_TOP_P),
 		{
 			displayName: 'Use Cache',
 			name: 'useCache',

@@ -1,4 +1,5 @@
 import type { INodeProperties } from 'n8n-workflow';
+import { temperatureOption } from '../shared/gemini/samplingOptions';
 
 import { modelOption } from '../shared/gemini/modelOption';
 import { resilienceOptionProperties } from '../shared/node/resilienceOptions';
@@ -133,13 +134,7 @@ const triageOptions: INodeProperties[] = [
 		default: DEFAULT_REPLIES_PER_MINUTE,
 		description: 'Most replies per minute of any priority for this node across all executions; more go to Deferred. 0 = no limit.',
 	},
-	{
-		displayName: 'Temperature',
-		name: 'temperature',
-		type: 'number',
-		typeOptions: { minValue: 0, maxValue: 2, numberPrecision: 2 },
-		default: DEFAULT_TEMPERATURE,
-	},
+	temperatureOption(DEFAULT_TEMPERATURE),
 ];
 
 const byDisplayName = (a: INodeProperties, b: INodeProperties) => a.displayName.localeCompare(b.displayName);

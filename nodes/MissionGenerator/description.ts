@@ -1,4 +1,5 @@
 import type { INodeProperties } from 'n8n-workflow';
+import { temperatureOption, topPOption } from '../shared/gemini/samplingOptions';
 
 import { modelOption } from '../shared/gemini/modelOption';
 import { resilienceOptionProperties } from '../shared/node/resilienceOptions';
@@ -178,14 +179,7 @@ const missionOptions: INodeProperties[] = [
 		description:
 			"Secret sent in the X-Progress-Token header of every progress update (never in the address), so the receiver can tell this run's updates from forged ones",
 	},
-	{
-		displayName: 'Temperature',
-		name: 'temperature',
-		type: 'number',
-		typeOptions: { minValue: 0, maxValue: 2, numberPrecision: 2 },
-		default: DEFAULT_TEMPERATURE,
-		description: 'Higher is more creative',
-	},
+	temperatureOption(DEFAULT_TEMPERATURE),
 	{
 		displayName: 'Themes',
 		name: 'themes',
@@ -224,14 +218,7 @@ const missionOptions: INodeProperties[] = [
 			},
 		],
 	},
-	{
-		displayName: 'Top P',
-		name: 'topP',
-		type: 'number',
-		typeOptions: { minValue: 0, maxValue: 1, numberPrecision: 2 },
-		default: DEFAULT_TOP_P,
-		description: 'Nucleus sampling: lower keeps to likelier words',
-	},
+	topPOption(DEFAULT_TOP_P),
 ];
 
 /** Every option, in the alphabetical order n8n's panel uses. */
