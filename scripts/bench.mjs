@@ -7,6 +7,7 @@ const BENCHES = [
 	'missions.js', // Mission Generator vs the seed's baseline, faults, 100 concurrent requests
 	'scheduler.js', // pool, rate limiter and retry vs the theoretical best makespan
 	'hedging.js', // hung calls: hedged requests vs the same runs without hangs (issue #13)
+	'hedging-n8n.js', // real n8n: the mission workflow with hung calls, warm twins and the cold start (#23)
 	'adaptation.js', // Content Adapter: 10 titles × 3 variations × 3 languages vs the bound and the seed's pipeline (#8)
 	'tts.js', // Text to Speech: 90 + 10 texts under a cap of 3 vs the bound and sequential (#9)
 	'webhook-soak.js', // real n8n: 1,000 jobs at 20 concurrent, 202 latency vs n8n's floor webhook (#16)
