@@ -76,3 +76,8 @@ export function fromData<T>(ctx: IExecuteFunctions, itemIndex: number, label: st
 		throw invalidParameter(ctx, itemIndex, label, `holds data that cannot be read: ${reason}`, 'Pass the rows as the Data table returns them.');
 	}
 }
+
+/** A boolean switch of the panel; only `true` turns it on. */
+export function readSwitch(ctx: IExecuteFunctions, itemIndex: number, name: string): boolean {
+	return ctx.getNodeParameter(name, itemIndex, false) === true;
+}

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { dashboardPage } from '../dashboardPage';
-import { readObject } from '../parameters';
+import { readObject, readSwitch } from '../parameters';
 import { invalidParameter } from '../../shared/node/parameters';
 
 const show = { show: { operation: ['issuesDashboard'] } };
@@ -34,7 +34,7 @@ export function execute(ctx: IExecuteFunctions, itemIndex: number): IDataObject 
 	if (!Array.isArray(rows)) {
 		throw invalidParameter(ctx, itemIndex, 'Dashboard Data', 'has "rows" that is not a list', 'Pass the data webhook\'s body: {generatedAt, rows: [...]}.');
 	}
-	const refresh = ctx.getNodeParameter('refresh', itemIndex, false) === true;
+	const refresh = readSwitch(ctx, itemIndex, 'refresh');
 	const objects = rows.filter((row): row is IDataObject => typeof row === 'object' && row !== null && !Array.isArray(row));
 	return { html: dashboardPage({ data, rows: objects, now: Date.now(), refresh }) };
 }
