@@ -1,27 +1,17 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { MS_PER_MINUTE, MS_PER_SECOND } from '../shared/units';
+import { uuidV7Time } from '../shared/jobIds';
 
 /** A queued or running job whose row has not moved for this long has lost its run (n8n stopped). */
 export const DEFAULT_STALE_AFTER_MINUTES = 10;
 /** A job id issued this recently may not have its row yet (the 202 is sent before the row is saved). */
 export const DEFAULT_ISSUED_WITHIN_SECONDS = 60;
 
-/** UUIDv7: the version digit is the 15th character; the first 48 bits are Unix milliseconds. */
-const UUID_VERSION_INDEX = 14;
-const UUID_TIME_HEX_DIGITS = 12;
-
 export function staleMessage(minutes: number): string {
 	return `No progress for over ${minutes} minutes: the run stopped. Start a new job.`;
 }
 export const QUEUED_MESSAGE = 'Accepted a moment ago; waiting to start';
-
-/** When a UUIDv7 was issued (Unix ms), or undefined for any other id. */
-export function uuidV7Time(id: string): number | undefined {
-	if (id.charAt(UUID_VERSION_INDEX) !== '7') return undefined;
-	const hex = id.replace(/-/g, '').slice(0, UUID_TIME_HEX_DIGITS);
-	return /^[0-9a-f]+$/i.test(hex) ? parseInt(hex, 16) : undefined;
-}
 
 export interface MissionJobSettings {
 	now: number;

@@ -229,7 +229,7 @@ describe('bad requests are refused before any work', () => {
 			expect(unknown.status).toBe(404);
 			expect(unknown.json).toMatchObject({ error: 'job_not_found' });
 			// The row is written just after the 202: an id issued in the last minute reads as queued.
-			const { uuidV7 } = require('../../nodes/WebhookGuard/actions/jobFields');
+			const { uuidV7 } = require('../../nodes/shared/jobIds');
 			const justIssued = await client.status(uuidV7());
 			expect(justIssued.status).toBe(200);
 			expect(justIssued.json).toMatchObject({ state: 'queued' });

@@ -4,7 +4,7 @@ import { checkedFields, checkRequest } from '../../shared/validation/requestChec
 import type { Rejection } from '../../shared/validation/requestCheck';
 import { DEFAULT_MAX_DEPTH, DEFAULT_MAX_SIZE_KB, DEFAULT_OUTPUT_FIELD, DEFAULT_REQUEST_FIELD, readRequestValue, readSettings } from '../parameters';
 import type { Settings } from '../parameters';
-import { jobToken, uuidV7 } from './jobFields';
+import { jobToken, uuidV7 } from '../../shared/jobIds';
 import { ruleValues } from './ruleProperties';
 
 const show = { show: { operation: ['checkRequest'] } };

@@ -2,8 +2,8 @@
 // The status answers: a script batch (state, counts, jobs, finished files) and a mission job
 // (stale runs failed, just-issued ids queued, unknown ids 404), plus the UUIDv7 time they read.
 const { run, runOne } = require('./helpers');
-const { uuidV7 } = require('../../../nodes/WebhookGuard/actions/jobFields');
-const { uuidV7Time } = require('../../../nodes/StatusPage/missionJob');
+const { uuidV7 } = require('../../../nodes/shared/jobIds');
+const { uuidV7Time } = require('../../../nodes/shared/jobIds');
 
 const batchRow = { kind: 'batch', batchId: 'b-1', token: 'secret-token', folder: 'store' };
 const job = (slug, state, extra = {}) => ({ kind: 'job', title: `T ${slug}`, slug, state, step: 'Write Script', error: '', audios: '', files: '', ...extra });

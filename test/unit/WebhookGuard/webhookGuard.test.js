@@ -2,7 +2,7 @@
 // Webhook Guard in-process: the two outputs, pairing, job fields, requests given by expression, error items.
 const { WebhookGuard } = require('../../../nodes/WebhookGuard/WebhookGuard.node');
 const { DEFAULT_MAX_DEPTH, DEFAULT_MAX_SIZE_KB } = require('../../../nodes/WebhookGuard/parameters');
-const { uuidV7 } = require('../../../nodes/WebhookGuard/actions/jobFields');
+const { uuidV7 } = require('../../../nodes/shared/jobIds');
 const { executeNode } = require('../../support/executeNode');
 
 const MISSION_RULES = [
