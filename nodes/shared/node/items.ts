@@ -36,17 +36,3 @@ export function errorItemJson(
 	return { error: { ...context, message: error.message, description: typeof description === 'string' ? description : null } };
 }
 
-/**
- * The error item of a router that does not use runItems yet (old shape: throws without Continue
- * On Fail). Removed once every router calls runItems.
- */
-export function failedItem(
-	ctx: IExecuteFunctions,
-	reason: unknown,
-	itemIndex: number,
-	credentialName: string,
-	secrets: readonly string[] = [],
-): { json: IDataObject; pairedItem: { item: number } } {
-	if (!ctx.continueOnFail()) throw nodeErrorOf(ctx, reason, itemIndex, credentialName, secrets);
-	return { json: errorItemJson(ctx, reason, itemIndex, credentialName, secrets), pairedItem: { item: itemIndex } };
-}

@@ -1,7 +1,6 @@
 'use strict';
 const { NodeOperationError } = require('n8n-workflow');
 const { callReport, round2 } = require('../../../../nodes/shared/node/report');
-const { failedItem } = require('../../../../nodes/shared/node/items');
 const { newAccounting } = require('../../../../nodes/shared/transport/resilientCall');
 
 describe('callReport: the call part of every node report', () => {
@@ -26,35 +25,6 @@ describe('callReport: the call part of every node report', () => {
 	test('round2 keeps two decimals', () => {
 		expect(round2(1.23456)).toBe(1.23);
 		expect(round2(2.005 * 100) / 100).toBeCloseTo(2.01, 2);
-	});
-});
-
-describe('failedItem: Continue On Fail', () => {
-	const node = { name: 'Test', type: 'x', typeVersion: 1, parameters: {} };
-	const ctx = (continueOnFail) => ({ getNode: () => node, continueOnFail: () => continueOnFail });
-
-	test('with Continue On Fail an error item paired to the input item', () => {
-		const error = new NodeOperationError(node, 'Title is empty', { description: 'Fill in Title' });
-		expect(failedItem(ctx(true), error, 3, 'Gemini API')).toEqual({
-			json: { error: { message: 'Title is empty', description: 'Fill in Title' } },
-			pairedItem: { item: 3 },
-		});
-	});
-
-	test('without it our own error is thrown unchanged', () => {
-		const error = new NodeOperationError(node, 'Title is empty');
-		expect(() => failedItem(ctx(false), error, 0, 'Gemini API')).toThrow(error);
-	});
-
-	test('an unexpected error is mapped, never passed raw', () => {
-		let thrown;
-		try {
-			failedItem(ctx(false), new TypeError('x is not a function'), 2, 'Gemini API');
-		} catch (error) {
-			thrown = error;
-		}
-		expect(thrown).toBeInstanceOf(NodeOperationError);
-		expect(thrown.message).toContain('x is not a function');
 	});
 });
 
