@@ -18,6 +18,8 @@ const GATEWAY_KEY = 'gateway-queue-key-22';
 // The shipped issue workflow's critical replies a minute (its Settings node), all workers together.
 const CRITICAL_BUDGET = 5;
 const BUDGET_WINDOW_MS = 60_000;
+// Events each delivered twice at the same instant, all at once: more pairs, more chances to race.
+const SIMULTANEOUS_EVENTS = 10;
 
 jest.setTimeout(300_000);
 
@@ -132,22 +134,22 @@ describe('issue triage across workers (Data table claims in the workflow)', () =
 	afterAll(() => fake.configure({ generateJson: undefined }));
 
 	test(
-		'the same event POSTed twice at the same instant: triaged and answered once, the other answer says duplicate',
+		'the same event POSTed twice at the same instant (several events at once): each triaged and answered once, the other answer says duplicate',
 		logged(async () => {
 			const before = startedPerWorker();
-			const body = issue();
-			const answers = await Promise.all([postIssue(body), postIssue(body)]);
+			const events = Array.from({ length: SIMULTANEOUS_EVENTS }, () => issue());
+			const answers = await Promise.all(events.map((body) => Promise.all([postIssue(body), postIssue(body)])));
 			const after = startedPerWorker();
-			process.stderr.write(`[e2e] simultaneous delivery: executions started per worker ${JSON.stringify(after.map((n, i) => n - before[i]))}\n`);
-			expect(answers.map((a) => a.status)).toEqual([200, 200]);
-			const triaged = answers.filter((a) => a.json.duplicate === false);
-			const duplicates = answers.filter((a) => a.json.duplicate === true);
-			expect(triaged).toHaveLength(1);
-			expect(duplicates).toHaveLength(1);
-			expect(triaged[0].json).toMatchObject({ issueId: body.id, sent: true });
-			expect(duplicates[0].json).toMatchObject({ issueId: body.id });
-			const messages = gateway.messages().filter((m) => m.number === body.customer.phone);
-			expect(messages.map((m) => m.text)).toEqual(triaged[0].json.replyParts);
+			process.stderr.write(`[e2e] ${events.length} events delivered twice at once: executions started per worker ${JSON.stringify(after.map((n, i) => n - before[i]))}\n`);
+			events.forEach((body, i) => {
+				const pair = answers[i];
+				expect({ id: body.id, statuses: pair.map((a) => a.status) }).toEqual({ id: body.id, statuses: [200, 200] });
+				const triaged = pair.filter((a) => a.json.duplicate === false);
+				expect({ id: body.id, triaged: triaged.length, duplicates: pair.filter((a) => a.json.duplicate === true).length }).toEqual({ id: body.id, triaged: 1, duplicates: 1 });
+				expect(triaged[0].json).toMatchObject({ issueId: body.id, sent: true });
+				const messages = gateway.messages().filter((m) => m.number === body.customer.phone);
+				expect(messages.map((m) => m.text)).toEqual(triaged[0].json.replyParts);
+			});
 		}),
 	);
 
