@@ -88,6 +88,19 @@ const REPLY_TABLE = {
 	],
 };
 
+/**
+ * One row per critical reply about to be sent: the issue workflow's claim on the critical-replies
+ * budget, shared by every queue-mode worker (a claim counts the claims of the last 60 s with an
+ * `id` up to its own; over the budget it is removed and the reply waits).
+ */
+const CRITICAL_CLAIM_TABLE = {
+	name: 'gemini_ops_critical_replies',
+	columns: [
+		{ name: 'issueId', type: 'string' },
+		{ name: 'claimedAt', type: 'number' },
+	],
+};
+
 /** The script batch workflows' job state: one row per batch (kind 'batch', with its private token) and one per title. */
 const SCRIPT_JOB_TABLE = {
 	name: 'gemini_ops_script_jobs',
@@ -120,6 +133,7 @@ module.exports = {
 	JOB_TABLE,
 	ISSUE_TABLE,
 	REPLY_TABLE,
+	CRITICAL_CLAIM_TABLE,
 	SCRIPT_JOB_TABLE,
 	SCRIPT_CACHE_TABLE,
 	FILES_FOLDER,

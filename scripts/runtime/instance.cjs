@@ -6,7 +6,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { createRequire } = require('node:module');
 
-const { PACKAGE_JSON, PACKAGE_NAME, CREDENTIALS, WEBHOOK_SECRET_HEADER, JOB_TABLE, ISSUE_TABLE, REPLY_TABLE, SCRIPT_JOB_TABLE, SCRIPT_CACHE_TABLE, FILES_FOLDER, OWNER } = require('./constants.cjs');
+const { PACKAGE_JSON, PACKAGE_NAME, CREDENTIALS, WEBHOOK_SECRET_HEADER, JOB_TABLE, ISSUE_TABLE, REPLY_TABLE, CRITICAL_CLAIM_TABLE, SCRIPT_JOB_TABLE, SCRIPT_CACHE_TABLE, FILES_FOLDER, OWNER } = require('./constants.cjs');
 const { request, isPortFree, freePort, RestClient } = require('./http.cjs');
 const { prepareWorkflows, webhooksOf } = require('./package.cjs');
 const { defaultLog, tail, sleep, isAlive, killGroup, envWithNode, runLogged } = require('./process.cjs');
@@ -330,6 +330,7 @@ class N8nInstance {
 		await this.ensureDataTable(JOB_TABLE);
 		await this.ensureDataTable(ISSUE_TABLE);
 		await this.ensureDataTable(REPLY_TABLE);
+		await this.ensureDataTable(CRITICAL_CLAIM_TABLE);
 		await this.ensureDataTable(SCRIPT_JOB_TABLE);
 		await this.ensureDataTable(SCRIPT_CACHE_TABLE);
 		// n8n publishes a workflow only after the sub-workflows it calls (Execute Workflow Trigger) are.

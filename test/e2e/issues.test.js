@@ -6,36 +6,13 @@
 const { startFakeGoogle } = require('../support/fakeGoogle');
 const { startFakeGateway } = require('../support/fakeGateway');
 const { runtime, startN8n, stopN8n, printLogsOnFailure, percentile } = require('../support/n8n');
+const { modelAnswer, configureSettings } = require('../support/issueWorkflow');
 
 const GATEWAY_KEY = 'gateway-e2e-key-123';
 const FAKE_LATENCY_MS = 300;
 const CRITICAL_BUDGET = 5;
 
 jest.setTimeout(180_000);
-
-/** The same deterministic stand-in for the model as the unit tests: priority from the words. */
-function modelAnswer(schema, body) {
-	const prompt = body.contents[0].parts[0].text;
-	const title = (/Title: (.*)/.exec(prompt) || [])[1] || '';
-	const p = prompt.toLowerCase();
-	const priority = /down|fora do ar|outage/.test(p) ? 'critical' : /error|erro|cannot/.test(p) ? 'high' : /question|how do/.test(p) ? 'low' : 'medium';
-	const long = /long answer/.test(p);
-	const reply = long
-		? Array.from({ length: 30 }, (_, i) => `Step ${i + 1} of the fix for ${title} is explained in this sentence.`).join(' ')
-		: `Answer about ${title}. We are looking into it now.`;
-	return {
-		priority,
-		category: /pay|charge|pagamento/.test(p) ? 'billing' : 'technical',
-		sentiment: 'neutral',
-		language: 'en',
-		confidence: 0.9,
-		summary: `Summary of ${title}`,
-		reply,
-		autoResolvable: priority === 'low',
-		escalate: priority === 'critical',
-		escalationReason: priority === 'critical' ? 'Outage' : '',
-	};
-}
 
 let fake;
 let gateway;
@@ -50,23 +27,6 @@ const issue = (extra = {}) => {
 	return { id: `T-${counter}`, eventId: `evt-${counter}-${Date.now()}`, title: `Logo looks odd ${counter}`, body: 'The logo is blurry on the invoice page', customer: { name: 'Ana Souza', phone: `55119999${String(counter).padStart(5, '0')}` }, channel: 'whatsapp', ...extra };
 };
 
-
-/**
- * What an operator does once after importing: fields of the "Settings" node (gateway address,
- * resolve endpoint). Through n8n's
- * REST API, then published again.
- */
-async function configureSettings(fileName, values) {
-	const [shipped] = runtime.prepareWorkflows({ files: [`${runtime.WORKFLOWS_DIR}/${fileName}`] });
-	const current = await n8n.rest.call('GET', `/workflows/${shipped.id}`);
-	const nodes = current.nodes.map((node) => {
-		if (node.name !== 'Settings') return node;
-		const assignments = node.parameters.assignments.assignments.map((a) => (a.name in values ? { ...a, value: values[a.name] } : a));
-		return { ...node, parameters: { ...node.parameters, assignments: { assignments } } };
-	});
-	const updated = await n8n.rest.call('PATCH', `/workflows/${shipped.id}`, { nodes, connections: current.connections, versionId: current.versionId });
-	await n8n.rest.call('POST', `/workflows/${shipped.id}/activate`, { versionId: updated.versionId });
-}
 
 async function dashboardRows() {
 	const res = await runtime.request(hook('issues/dashboard/data'), { headers: secret() });
@@ -89,8 +49,8 @@ beforeAll(async () => {
 	gateway = await startFakeGateway({ apiKey: GATEWAY_KEY });
 	process.env.GATEWAY_API_KEY = GATEWAY_KEY;
 	n8n = await startN8n({ gemini: { apiKey: 'test-key', host: fake.url, requestsPerMinute: 0 } });
-	await configureSettings('issues-auto-response.json', { gatewayUrl: gateway.url, gatewayInstance: 'support-e2e' });
-	await configureSettings('issues-auto-resolve.json', { resolveUrl: `${gateway.url}/issues/resolve` });
+	await configureSettings(n8n, 'issues-auto-response.json', { gatewayUrl: gateway.url, gatewayInstance: 'support-e2e' });
+	await configureSettings(n8n, 'issues-auto-resolve.json', { resolveUrl: `${gateway.url}/issues/resolve` });
 }, 900_000);
 
 afterAll(async () => {

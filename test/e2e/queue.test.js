@@ -5,31 +5,45 @@
 // "Worker started execution <id>", and the job's row holds its execution id. One cluster serves
 // the whole file (a cold start is most of its time).
 const { startFakeGoogle } = require('../support/fakeGoogle');
+const { startFakeGateway } = require('../support/fakeGateway');
 const { runtime, startQueueN8n, stopN8n, printLogsOnFailure, missionClient } = require('../support/n8n');
+const { modelAnswer, configureSettings } = require('../support/issueWorkflow');
 
 // Slow enough that a 100-mission EXPERT job (no templates: all from the fake) runs for tens of seconds.
 const FAKE_LATENCY_MS = 2000;
 const REPORTED_WITHIN_MS = 60_000;
 const SLOW_JOB = { tier: 'EXPERT', count: 100, locale: 'en' };
 const QUICK_JOB = { tier: 'BEGINNER', count: 3, locale: 'en' };
+const GATEWAY_KEY = 'gateway-queue-key-22';
+// The shipped issue workflow's critical replies a minute (its Settings node), all workers together.
+const CRITICAL_BUDGET = 5;
+const BUDGET_WINDOW_MS = 60_000;
+// Events each delivered twice at the same instant, all at once: more pairs, more chances to race.
+const SIMULTANEOUS_EVENTS = 10;
 
 jest.setTimeout(300_000);
 
 let fake;
+let gateway;
 let cluster;
 let client;
 const logged = (fn) => printLogsOnFailure(() => cluster, fn);
 
 beforeAll(async () => {
 	fake = await startFakeGoogle({ latencyMs: FAKE_LATENCY_MS, seed: 22, apiKeys: ['test-key'] });
+	gateway = await startFakeGateway({ apiKey: GATEWAY_KEY });
+	process.env.GATEWAY_API_KEY = GATEWAY_KEY;
 	const started = Date.now();
 	cluster = await startQueueN8n({ gemini: { apiKey: 'test-key', host: fake.url, requestsPerMinute: 0 }, workers: 2 });
 	process.stderr.write(`[e2e] queue cluster cold start ${Date.now() - started} ms\n`);
 	client = missionClient(cluster.main);
+	await configureSettings(cluster.main, 'issues-auto-response.json', { gatewayUrl: gateway.url, gatewayInstance: 'queue-e2e' });
 }, 900_000);
 
 afterAll(async () => {
+	delete process.env.GATEWAY_API_KEY;
 	await stopN8n(cluster);
+	if (gateway) await gateway.close();
 	if (fake) await fake.close();
 }, 120_000);
 
@@ -101,6 +115,74 @@ test(
 		expect(new Set(workers).size).toBe(2);
 	}),
 );
+
+/** How many executions each worker has started so far (its n8n log). */
+const startedPerWorker = () => cluster.workers.map((w) => (w.logText().match(/Worker started execution /g) || []).length);
+
+let issueCounter = 0;
+function issue(extra = {}) {
+	issueCounter++;
+	const n = issueCounter;
+	return { id: `Q-${n}`, eventId: `queue-evt-${n}-${Date.now()}`, title: `Logo looks odd ${n}`, body: 'The logo is blurry on the invoice page', customer: { name: 'Ana Souza', phone: `55228888${String(n).padStart(5, '0')}` }, channel: 'whatsapp', ...extra };
+}
+const postIssue = (body) =>
+	runtime.request(cluster.main.webhookUrl('issues'), { method: 'POST', headers: { [runtime.WEBHOOK_SECRET_HEADER]: cluster.main.webhookSecret }, body, timeoutMs: 90_000 });
+
+describe('issue triage across workers (Data table claims in the workflow)', () => {
+	// The issue prompts need the stand-in model; the mission tests after these get the fake's own answers back.
+	beforeAll(() => fake.configure({ generateJson: modelAnswer }));
+	afterAll(() => fake.configure({ generateJson: undefined }));
+
+	test(
+		'the same event POSTed twice at the same instant (several events at once): each triaged and answered once, the other answer says duplicate',
+		logged(async () => {
+			const before = startedPerWorker();
+			const events = Array.from({ length: SIMULTANEOUS_EVENTS }, () => issue());
+			const answers = await Promise.all(events.map((body) => Promise.all([postIssue(body), postIssue(body)])));
+			const after = startedPerWorker();
+			process.stderr.write(`[e2e] ${events.length} events delivered twice at once: executions started per worker ${JSON.stringify(after.map((n, i) => n - before[i]))}\n`);
+			events.forEach((body, i) => {
+				const pair = answers[i];
+				expect({ id: body.id, statuses: pair.map((a) => a.status) }).toEqual({ id: body.id, statuses: [200, 200] });
+				const triaged = pair.filter((a) => a.json.duplicate === false);
+				expect({ id: body.id, triaged: triaged.length, duplicates: pair.filter((a) => a.json.duplicate === true).length }).toEqual({ id: body.id, triaged: 1, duplicates: 1 });
+				expect(triaged[0].json).toMatchObject({ issueId: body.id, sent: true });
+				const messages = gateway.messages().filter((m) => m.number === body.customer.phone);
+				expect(messages.map((m) => m.text)).toEqual(triaged[0].json.replyParts);
+			});
+		}),
+	);
+
+	test(
+		`${CRITICAL_BUDGET + 3} critical issues at once: at most ${CRITICAL_BUDGET} critical replies within the minute (all workers together), the rest deferred and sent later`,
+		logged(async () => {
+			const before = startedPerWorker();
+			const criticals = Array.from({ length: CRITICAL_BUDGET + 3 }, (_, i) => issue({ title: `Checkout down ${i}`, body: 'Outage for all users' }));
+			const firstPostAt = Date.now();
+			const answers = await Promise.all(criticals.map((body) => postIssue(body)));
+			const after = startedPerWorker();
+			process.stderr.write(`[e2e] ${criticals.length} critical issues: executions started per worker ${JSON.stringify(after.map((n, i) => n - before[i]))}, answers ${JSON.stringify(answers.map((a) => a.status))}\n`);
+			const answered = answers.filter((a) => a.status === 200);
+			const deferred = answers.filter((a) => a.status === 202);
+			expect(answered.length + deferred.length).toBe(criticals.length);
+			expect(answered.length).toBeLessThanOrEqual(CRITICAL_BUDGET);
+			for (const a of answered) expect(a.json).toMatchObject({ priority: 'critical', sent: true, duplicate: false });
+			for (const d of deferred) {
+				expect(d.json).toMatchObject({ deferred: true, priority: 'critical', reason: expect.stringContaining(`${CRITICAL_BUDGET} per minute`) });
+				expect(Date.parse(d.json.retryAt)).toBeGreaterThan(Date.now());
+			}
+			const phones = criticals.map((c) => c.customer.phone);
+			const sentTo = () => new Set(gateway.messages().filter((m) => phones.includes(m.number)).map((m) => m.number));
+			expect(sentTo().size).toBeLessThanOrEqual(CRITICAL_BUDGET);
+			expect(Date.now() - firstPostAt).toBeLessThan(BUDGET_WINDOW_MS);
+			// The deferred ones go out when the minute has passed, still never more than the budget in any 60 s.
+			await waitUntil('every critical issue to be answered', async () => sentTo().size === criticals.length, 2 * BUDGET_WINDOW_MS);
+			const sendTimes = phones.map((p) => Math.min(...gateway.messages().filter((m) => m.number === p).map((m) => m.receivedAt))).sort((a, b) => a - b);
+			for (let i = CRITICAL_BUDGET; i < sendTimes.length; i++) expect(sendTimes[i] - sendTimes[i - CRITICAL_BUDGET]).toBeGreaterThanOrEqual(BUDGET_WINDOW_MS - 1000);
+		}),
+		300_000,
+	);
+});
 
 test(
 	"SIGKILL a worker mid-job: each job it held reads failed / interrupted within 60 s, n8n's execution ends error, a new job succeeds on the other worker",

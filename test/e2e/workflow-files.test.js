@@ -16,7 +16,7 @@ const OUR_NODE_TYPES = fs
 	.filter((dir) => fs.existsSync(path.join(runtime.REPO_ROOT, 'nodes', dir, `${dir}.node.ts`)))
 	.map((dir) => `${runtime.PACKAGE_NAME}.${dir.charAt(0).toLowerCase()}${dir.slice(1)}`);
 const CREDENTIAL_NAMES = Object.fromEntries(Object.values(runtime.CREDENTIALS).map((c) => [c.type, c.name]));
-const TABLES = [runtime.JOB_TABLE, runtime.ISSUE_TABLE, runtime.REPLY_TABLE, runtime.SCRIPT_JOB_TABLE, runtime.SCRIPT_CACHE_TABLE].filter(Boolean);
+const TABLES = [runtime.JOB_TABLE, runtime.ISSUE_TABLE, runtime.REPLY_TABLE, runtime.CRITICAL_CLAIM_TABLE, runtime.SCRIPT_JOB_TABLE, runtime.SCRIPT_CACHE_TABLE].filter(Boolean);
 const COLUMNS_BY_TABLE = Object.fromEntries(TABLES.map((t) => [t.name, new Set(t.columns.map((c) => c.name))]));
 // Webhooks that check the secret themselves (a private token, or the dashboard asking its data webhook).
 const SELF_CHECKED_PATHS = ['missions/progress', 'issues/dashboard'];
