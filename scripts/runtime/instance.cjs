@@ -1,6 +1,6 @@
 'use strict';
 // One isolated n8n: user folder, package, credentials, workflows, process group, REST setup.
-const { spawn, spawnSync } = require('node:child_process');
+const { spawnSync } = require('node:child_process');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
@@ -9,9 +9,8 @@ const { createRequire } = require('node:module');
 const { PACKAGE_JSON, PACKAGE_NAME, CREDENTIALS, WEBHOOK_SECRET_HEADER, JOB_TABLE, ISSUE_TABLE, REPLY_TABLE, CRITICAL_CLAIM_TABLE, SCRIPT_JOB_TABLE, SCRIPT_CACHE_TABLE, FILES_FOLDER, OWNER } = require('./constants.cjs');
 const { request, isPortFree, freePort, RestClient } = require('./http.cjs');
 const { prepareWorkflows, webhooksOf } = require('./package.cjs');
-const { defaultLog, tail, sleep, isAlive, killGroup, envWithNode, runLogged } = require('./process.cjs');
+const { defaultLog, tail, sleep, isAlive, killGroup, envWithNode, runLogged, spawnGuarded } = require('./process.cjs');
 
-const GUARDIAN = path.join(__dirname, 'guardian.cjs');
 const HEALTH_TIMEOUT_MS = 180_000;
 const WEBHOOK_TIMEOUT_MS = 120_000;
 const POLL_INTERVAL_MS = 250;
@@ -283,24 +282,11 @@ class N8nInstance {
 		}
 		this.brokerPort = this.options.brokerPort || (await freePort(this.host));
 		if (!this.state) this.loadState();
-		const out = fs.openSync(this.logFile, 'a');
 		const started = Date.now();
 		// n8n runs under a guardian in a new process group: stop() signals the group, and should
 		// this process die without stopping it (SIGKILL, a crashed test runner), the guardian sees
 		// its stdin pipe close and stops n8n, so no orphaned n8n keeps the port.
-		this.child = spawn(process.execPath, [GUARDIAN, this.paths.nodeBin, this.paths.n8nBin, ...this.command], {
-			cwd: this.workingFolder,
-			env: this.env(),
-			stdio: ['pipe', out, out],
-			detached: true,
-		});
-		fs.closeSync(out);
-		this.child.stdin.on('error', () => {});
-		this.pid = this.child.pid;
-		this.exited = null;
-		this.child.on('exit', (code, signal) => {
-			this.exited = { code, signal };
-		});
+		spawnGuarded(this, [this.paths.nodeBin, this.paths.n8nBin, ...this.command], { cwd: this.workingFolder, env: this.env(), logFile: this.logFile });
 		fs.writeFileSync(this.pidFile, JSON.stringify({ pid: this.pid, port: this.port, startedAt: new Date().toISOString() }));
 		await this.waitFor('n8n to answer /healthz/readiness', HEALTH_TIMEOUT_MS, async () => {
 			const res = await request(`${this.baseUrl}/healthz/readiness`, { timeoutMs: 2000 }).catch(() => null);

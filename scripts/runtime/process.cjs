@@ -71,4 +71,25 @@ function killGroup(pid, signal) {
 	}
 }
 
-module.exports = { defaultLog, tail, sleep, isAlive, killGroup, envWithNode, runLogged };
+const GUARDIAN = require('node:path').join(__dirname, 'guardian.cjs');
+
+/**
+ * Starts `args` (a program and its arguments) under the guardian: its own process group, output
+ * appended to `logFile`, and a stdin pipe whose close makes the guardian stop the program, so
+ * nothing outlives the process that started it. Sets `holder.child`, `.pid` and `.exited`.
+ */
+function spawnGuarded(holder, args, { cwd, env, logFile }) {
+	const out = fs.openSync(logFile, 'a');
+	const child = spawn(process.execPath, [GUARDIAN, ...args], { cwd, env, stdio: ['pipe', out, out], detached: true });
+	fs.closeSync(out);
+	child.stdin.on('error', () => {});
+	holder.child = child;
+	holder.pid = child.pid;
+	holder.exited = null;
+	child.on('exit', (code, signal) => {
+		holder.exited = { code, signal };
+	});
+	return child;
+}
+
+module.exports = { defaultLog, tail, sleep, isAlive, killGroup, envWithNode, runLogged, spawnGuarded };

@@ -3,15 +3,14 @@
 // binaries, see provisionPostgres) and Redis (Debian's redis-server, see systemDeps.cjs). Each
 // runs from a folder of its own on a free loopback port, under the guardian in a process group
 // of its own, so it stops with whoever started it, however that ends.
-const { spawn, spawnSync } = require('node:child_process');
+const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const net = require('node:net');
 const path = require('node:path');
 
 const { freePort } = require('./http.cjs');
-const { sleep, isAlive, killGroup, tail } = require('./process.cjs');
+const { sleep, isAlive, killGroup, tail, spawnGuarded } = require('./process.cjs');
 
-const GUARDIAN = path.join(__dirname, 'guardian.cjs');
 const HOST = '127.0.0.1';
 const READY_TIMEOUT_MS = 60_000;
 const POLL_INTERVAL_MS = 200;
@@ -41,15 +40,7 @@ class ServiceProcess {
 	}
 
 	spawn(command, args) {
-		const out = fs.openSync(this.logFile, 'a');
-		this.child = spawn(process.execPath, [GUARDIAN, command, ...args], { cwd: this.folder, stdio: ['pipe', out, out], detached: true });
-		fs.closeSync(out);
-		this.child.stdin.on('error', () => {});
-		this.pid = this.child.pid;
-		this.exited = null;
-		this.child.on('exit', (code, signal) => {
-			this.exited = { code, signal };
-		});
+		spawnGuarded(this, [command, ...args], { cwd: this.folder, logFile: this.logFile });
 	}
 
 	async waitFor(what, probe) {
