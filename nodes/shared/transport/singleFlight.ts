@@ -1,6 +1,5 @@
 import { CancelledError, FlightWaitTimeoutError } from '../errors';
 
-
 /** What one caller brings to a flight: its own cancel signal and deadline. */
 export interface FlightCaller {
 	/** The caller stops waiting (CancelledError) when this aborts; the work goes on for others. */
