@@ -119,7 +119,6 @@ export function hedgeBudgetFor(key: string, policy: HedgePolicy = DEFAULT_HEDGE_
 	return budget;
 }
 
-
 /** Whether a request's signal was aborted because the other request of its race answered. */
 export function lostRace(signal: AbortSignal): boolean {
 	return signal.aborted && signal.reason instanceof RaceLostError;

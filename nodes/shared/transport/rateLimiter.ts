@@ -2,7 +2,6 @@ import { sleep } from 'n8n-workflow';
 import { CancelledError, RateLimitWaitError } from '../errors';
 import { processState } from '../state';
 
-
 /**
  * Client-side requests-per-minute limit. Sending at the quota's pace costs nothing, while going
  * over it earns 429s whose Retry-After waits are far longer than the pacing would have been.

@@ -1,6 +1,5 @@
 import { CancelledError, SlotWaitTimeoutError } from '../errors';
 
-
 /**
  * A call that would start with less than this left of the item deadline is not sent: a Gemini
  * answer rarely arrives faster, so the request would only cost quota and end in a timeout.
