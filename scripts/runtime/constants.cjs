@@ -101,10 +101,14 @@ const CRITICAL_CLAIM_TABLE = {
 	],
 };
 
-/** The script batch workflows' job state: one row per batch (kind 'batch', with its private token) and one per title. */
+/**
+ * The script batch workflows' job state: one row per batch (kind 'batch', with its private token)
+ * and one per title. `executionId` is the batch's n8n execution (its titles run inside it): the
+ * error workflow finds the rows of a run n8n ended (a queue worker lost mid-batch) by it.
+ */
 const SCRIPT_JOB_TABLE = {
 	name: 'gemini_ops_script_jobs',
-	columns: ['batchId', 'kind', 'token', 'title', 'slug', 'state', 'step', 'audios', 'files', 'error', 'request', 'folder'].map((name) => ({ name, type: 'string' })),
+	columns: ['batchId', 'kind', 'token', 'title', 'slug', 'state', 'step', 'audios', 'files', 'error', 'request', 'folder', 'executionId'].map((name) => ({ name, type: 'string' })),
 };
 
 /** The Content Adapter's persistent cache for the script workflows: rows of its `cacheEntry` output, upserted on `key`. */

@@ -33,6 +33,7 @@ class N8nInstance {
 	 * @param {{apiKey: string, host?: string, requestsPerMinute?: number}|null} [options.gemini]
 	 * @param {{apiKey: string, host?: string, requestsPerMinute?: number}|null} [options.tts]
 	 * @param {object[]} [options.extraWorkflows] Extra workflow objects to import (tests).
+	 * @param {(workflow: object, file: string) => object} [options.transformWorkflow] Applied to each shipped workflow before import.
 	 * @param {object} [options.env] Extra environment for n8n.
 	 * @param {string} [options.name='n8n'] Names the log and pid files (queue mode: `worker-1`, …).
 	 * @param {string[]} [options.command=['start']] The n8n command (queue mode: `worker --concurrency=…`).
@@ -258,7 +259,7 @@ class N8nInstance {
 
 			const present = new Set(credentials.map((c) => c.type));
 			const omit = Object.values(CREDENTIALS).map((c) => c.type).filter((t) => !present.has(t));
-			this.workflows = [...prepareWorkflows({ omitCredentialTypes: omit }), ...(this.options.extraWorkflows || [])];
+			this.workflows = [...prepareWorkflows({ omitCredentialTypes: omit, transform: this.options.transformWorkflow }), ...(this.options.extraWorkflows || [])];
 			const workflowDir = path.join(work, 'workflows');
 			fs.mkdirSync(workflowDir);
 			for (const wf of this.workflows) {

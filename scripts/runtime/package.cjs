@@ -106,4 +106,17 @@ function prepareWorkflows({ files = listWorkflowFiles(), omitCredentialTypes = [
 	});
 }
 
-module.exports = { buildIsStale, buildPackage, packPackage, workflowIdFor, listWorkflowFiles, webhooksOf, prepareWorkflows };
+/**
+ * Queue mode: the *Job tables and restarts* workflow's "Where jobs run" says the executions run
+ * on workers, so a restart of the main marks no job interrupted (the workers keep running them).
+ */
+function jobsRunOnWorkers(workflow) {
+	for (const node of workflow.nodes) {
+		for (const assignment of node.parameters?.assignments?.assignments || []) {
+			if (assignment.name === 'jobsRunOnWorkers') assignment.value = true;
+		}
+	}
+	return workflow;
+}
+
+module.exports = { buildIsStale, buildPackage, packPackage, workflowIdFor, listWorkflowFiles, webhooksOf, prepareWorkflows, jobsRunOnWorkers };

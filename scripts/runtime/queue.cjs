@@ -8,6 +8,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const { N8nInstance } = require('./instance.cjs');
+const { jobsRunOnWorkers } = require('./package.cjs');
 const { freePort, isPortFree } = require('./http.cjs');
 const { sleep, isAlive } = require('./process.cjs');
 const { PostgresServer, RedisServer } = require('./services.cjs');
@@ -80,7 +81,7 @@ class QueueCluster {
 	/** Postgres and Redis; then the main's setup (package, credentials, workflows into Postgres). */
 	async setup({ tarball }) {
 		await Promise.all([this.postgres.start(), this.redis.start()]);
-		this.main = new N8nInstance({ ...this.options, env: this.sharedEnv() });
+		this.main = new N8nInstance({ ...this.options, env: this.sharedEnv(), transformWorkflow: jobsRunOnWorkers });
 		await this.main.setup({ tarball });
 	}
 
