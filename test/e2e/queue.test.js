@@ -4,6 +4,13 @@
 // as a user drives them. Which worker ran what comes from n8n's own records: each worker logs
 // "Worker started execution <id>", and the job's row holds its execution id. One cluster serves
 // the whole file (a cold start is most of its time).
+const { spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const http = require('node:http');
+const os = require('node:os');
+const path = require('node:path');
+
+const { decode } = require('../support/audio');
 const { startFakeGoogle } = require('../support/fakeGoogle');
 const { startFakeGateway } = require('../support/fakeGateway');
 const { runtime, startQueueN8n, stopN8n, printLogsOnFailure, missionClient } = require('../support/n8n');
@@ -34,7 +41,11 @@ beforeAll(async () => {
 	gateway = await startFakeGateway({ apiKey: GATEWAY_KEY });
 	process.env.GATEWAY_API_KEY = GATEWAY_KEY;
 	const started = Date.now();
-	cluster = await startQueueN8n({ gemini: { apiKey: 'test-key', host: fake.url, requestsPerMinute: 0 }, workers: 2 });
+	cluster = await startQueueN8n({
+		gemini: { apiKey: 'test-key', host: fake.url, requestsPerMinute: 0 },
+		tts: { apiKey: 'test-key', host: fake.url, requestsPerMinute: 0 },
+		workers: 2,
+	});
 	process.stderr.write(`[e2e] queue cluster cold start ${Date.now() - started} ms\n`);
 	client = missionClient(cluster.main);
 	await configureSettings(cluster.main, 'issues-auto-response.json', { gatewayUrl: gateway.url, gatewayInstance: 'queue-e2e' });
@@ -63,15 +74,20 @@ async function statusOf(jobId) {
 	return res?.status === 200 ? res.json : null;
 }
 
-/** n8n's execution id of each job, from the job table (written by "Save job as queued"). */
-async function executionIds(jobIds) {
+/** Every row of a Data table, through n8n's REST API. */
+async function tableRows(name) {
 	const { rest } = cluster.main;
 	const project = await rest.call('GET', '/projects/personal');
 	const base = `/projects/${project.id}/data-tables`;
-	const listed = await rest.call('GET', `${base}?filter=${encodeURIComponent(JSON.stringify({ name: runtime.JOB_TABLE.name }))}`);
-	const table = listed.data.find((t) => t.name === runtime.JOB_TABLE.name);
+	const listed = await rest.call('GET', `${base}?filter=${encodeURIComponent(JSON.stringify({ name }))}`);
+	const table = listed.data.find((t) => t.name === name);
 	const rows = await rest.call('GET', `${base}/${table.id}/rows?take=1000`);
-	const byJob = new Map((rows.data || rows).map((row) => [row.jobId, row.executionId]));
+	return rows.data || rows;
+}
+
+/** n8n's execution id of each job, from the job table (written by "Save job as queued"). */
+async function executionIds(jobIds) {
+	const byJob = new Map((await tableRows(runtime.JOB_TABLE.name)).map((row) => [row.jobId, row.executionId]));
 	return jobIds.map((jobId) => byJob.get(jobId));
 }
 
@@ -184,6 +200,115 @@ describe('issue triage across workers (Data table claims in the workflow)', () =
 	);
 });
 
+const scriptHeaders = () => ({ [runtime.WEBHOOK_SECRET_HEADER]: cluster.main.webhookSecret });
+// Three titles alike in each batch: every job of both batches writes the same cache keys.
+const SCRIPT_BATCH = { titles: ['Saving on groceries', 'Saving on groceries', 'Saving on groceries'], variations: 1, languages: ['en-US'], masterLanguage: 'en-US', words: 60 };
+const BATCH_DONE = ['completed', 'completed_with_failures', 'failed'];
+
+async function startBatch(body) {
+	const res = await runtime.request(cluster.main.webhookUrl('scripts/batch'), { method: 'POST', headers: scriptHeaders(), body, timeoutMs: 30_000 });
+	expect(res.status).toBe(202);
+	return res.json;
+}
+
+async function batchStatus(batchId) {
+	const res = await runtime.request(`${cluster.main.webhookUrl('scripts/status')}?batchId=${batchId}`, { headers: scriptHeaders() }).catch(() => null);
+	return res?.status === 200 ? res.json : null;
+}
+
+/** GET with the raw body (the ZIP). */
+function getBytes(address) {
+	return new Promise((resolve, reject) => {
+		const req = http.get(address, { timeout: 60_000 }, (res) => {
+			const chunks = [];
+			res.on('data', (c) => chunks.push(c));
+			res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) }));
+		});
+		req.on('timeout', () => req.destroy(new Error(`GET ${address} timed out`)));
+		req.on('error', reject);
+	});
+}
+
+/** The MP3 files of a ZIP, unpacked with the system's unzip: [{name, bytes}]. */
+function mp3sIn(zip) {
+	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'queue-zip-'));
+	try {
+		fs.writeFileSync(path.join(dir, 'batch.zip'), zip);
+		const result = spawnSync('unzip', ['-q', 'batch.zip', '-d', 'out'], { cwd: dir, encoding: 'utf8' });
+		if (result.status !== 0) throw new Error(`unzip failed: ${result.stderr}`);
+		return fs.readdirSync(path.join(dir, 'out'), { recursive: true })
+			.filter((f) => f.endsWith('.mp3'))
+			.map((name) => ({ name, bytes: fs.readFileSync(path.join(dir, 'out', name)) }));
+	} finally {
+		fs.rmSync(dir, { recursive: true, force: true });
+	}
+}
+
+test(
+	'two identical script batches at once: each ZIP decodes (files written by any worker), and the content cache holds one row per key',
+	logged(async () => {
+		const batches = await Promise.all([startBatch(SCRIPT_BATCH), startBatch(SCRIPT_BATCH)]);
+		const finals = await Promise.all(
+			batches.map(({ batchId }) =>
+				waitUntil(`batch ${batchId} to finish`, async () => {
+					const status = await batchStatus(batchId);
+					return status && BATCH_DONE.includes(status.state) ? status : null;
+				}, 180_000),
+			),
+		);
+		const rows = await tableRows(runtime.SCRIPT_JOB_TABLE.name);
+		const workers = batches.map(({ batchId }) => workerOf(rows.find((r) => r.batchId === batchId && r.kind === 'batch').executionId));
+		process.stderr.write(`[e2e] two script batches ran on workers ${JSON.stringify(workers)}\n`);
+		for (const final of finals) expect(final).toMatchObject({ state: 'completed', completedJobs: SCRIPT_BATCH.titles.length });
+		for (const { downloadUrl } of batches) {
+			const res = await getBytes(downloadUrl);
+			expect(res.status).toBe(200);
+			expect(res.headers['content-type']).toMatch(/^application\/zip/);
+			const mp3s = mp3sIn(res.body);
+			expect(mp3s).toHaveLength(SCRIPT_BATCH.titles.length);
+			for (const { name, bytes } of mp3s) {
+				const decoded = decode(bytes, 'mp3');
+				expect({ name, codec: decoded.codec, errors: decoded.errors }).toEqual({ name, codec: 'mp3', errors: '' });
+			}
+		}
+		// Six jobs wrote the same texts; the claim (insert, then look for an earlier row) keeps one row per key.
+		const cache = (await tableRows(runtime.SCRIPT_CACHE_TABLE.name)).filter((r) => r.title === SCRIPT_BATCH.titles[0]);
+		const perKey = new Map();
+		for (const row of cache) perKey.set(row.key, (perKey.get(row.key) || 0) + 1);
+		const ids = cache.map((r) => r.id);
+		process.stderr.write(`[e2e] cache: ${perKey.size} keys, ${cache.length} rows; ids ${Math.min(...ids)}..${Math.max(...ids)} (gaps are copies removed by the claim)\n`);
+		expect(perKey.size).toBeGreaterThan(0);
+		expect([...perKey.entries()].filter(([, n]) => n > 1)).toEqual([]);
+	}),
+	240_000,
+);
+
+test(
+	'SIGKILL the worker running a script batch: every title job it held reads failed / interrupted within 60 s and the batch ends failed',
+	logged(async () => {
+		const { batchId } = await startBatch({ ...SCRIPT_BATCH, titles: ['Your first emergency fund', 'Paying off a card', 'Rent or buy'] });
+		await waitUntil('the title jobs to run', async () => (await batchStatus(batchId))?.runningJobs > 0, 60_000);
+		const batchRow = (await tableRows(runtime.SCRIPT_JOB_TABLE.name)).find((r) => r.batchId === batchId && r.kind === 'batch');
+		const victim = workerOf(batchRow.executionId);
+		expect([0, 1]).toContain(victim);
+		const killedAt = Date.now();
+		await cluster.killWorker(victim);
+		const final = await waitUntil('the batch to be reported failed', async () => {
+			const status = await batchStatus(batchId);
+			return status && BATCH_DONE.includes(status.state) ? status : null;
+		}, REPORTED_WITHIN_MS + 30_000);
+		const reportedMs = Date.now() - killedAt;
+		process.stderr.write(`[e2e] script batch: SIGKILL → reported after ${reportedMs} ms: ${JSON.stringify(final.jobs.map((j) => [j.state, j.error]))}\n`);
+		await cluster.restartWorker(victim);
+		expect(final).toMatchObject({ state: 'failed', totalJobs: 3, failedJobs: 3, runningJobs: 0, queuedJobs: 0 });
+		for (const job of final.jobs) expect(job.error).toMatch(/^interrupted: the n8n worker (or main )?running it was lost.* Start a new batch for this title\.$/);
+		expect(reportedMs).toBeLessThan(REPORTED_WITHIN_MS);
+		const execution = await cluster.main.rest.call('GET', `/executions/${batchRow.executionId}`);
+		expect(['error', 'crashed']).toContain(execution.status);
+	}),
+	180_000,
+);
+
 test(
 	"SIGKILL a worker mid-job: each job it held reads failed / interrupted within 60 s, n8n's execution ends error, a new job succeeds on the other worker",
 	logged(async () => {
@@ -234,6 +359,55 @@ test(
 			expect(final.state).toBe('succeeded');
 		}
 	}),
+);
+
+/** Whether the *Job tables and restarts* workflow has run to success since `sinceMs` (its "Instance started" run). */
+async function restartRunSince(sinceMs) {
+	const workflowId = runtime.workflowIdFor('missions-jobs.json');
+	const listed = await cluster.main.rest.call('GET', `/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId }))}&limit=5`);
+	return (listed.results || []).some((e) => e.status === 'success' && Date.parse(e.startedAt) >= sinceMs);
+}
+
+test(
+	'SIGKILL and restart the main while a worker runs a job: the job is never marked interrupted and succeeds',
+	logged(async () => {
+		const jobId = await accept(SLOW_JOB);
+		await waitUntil('the job to run', async () => (await statusOf(jobId))?.state === 'running', 60_000);
+		const seen = [];
+		const observe = async () => {
+			const status = await statusOf(jobId);
+			if (status && seen[seen.length - 1] !== status.state) seen.push(status.state);
+			return status;
+		};
+		// From here Google answers slowly (under the 30 s call timeout): the job is still running
+		// on its worker while the main is away and when its "Instance started" run looks at the rows.
+		fake.configure({ latencyMs: 20_000 });
+		try {
+			const { main } = cluster;
+			const pid = main.pid;
+			main.killNow();
+			await waitUntil('the main to die', async () => !runtime.isAlive(pid), 10_000);
+			const restarted = Date.now();
+			await main.start();
+			await main.waitForWebhooks();
+			await main.rest.login(main.owner.email, main.owner.password);
+			await waitUntil("the restart's run of Job tables and restarts", () => restartRunSince(restarted), 60_000);
+			await observe();
+			process.stderr.write(`[e2e] main back and its restart run done after ${Date.now() - restarted} ms; the job reads ${JSON.stringify(seen)}\n`);
+		} finally {
+			fake.configure({ latencyMs: FAKE_LATENCY_MS });
+		}
+		const final = await waitUntil('the job to finish', async () => {
+			const status = await observe();
+			return status && ['succeeded', 'failed'].includes(status.state) ? status : null;
+		}, 240_000);
+		process.stderr.write(`[e2e] the job's states after the main's restart: ${JSON.stringify(seen)}\n`);
+		expect(seen[0]).toBe('running'); // it spanned the restart
+		expect(seen).not.toContain('failed');
+		expect(final).toMatchObject({ state: 'succeeded' });
+		expect(final.reason).toBeUndefined();
+	}),
+	300_000,
 );
 
 test(
