@@ -216,6 +216,18 @@ async function batchStatus(batchId) {
 	return res?.status === 200 ? res.json : null;
 }
 
+/** n8n's latest executions of a shipped workflow file. */
+async function recentRuns(file, limit = 20) {
+	const workflowId = runtime.workflowIdFor(file);
+	const listed = await cluster.main.rest.call('GET', `/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId }))}&limit=${limit}`);
+	return listed.results || [];
+}
+
+/** Whether any run of a shipped workflow file is still going. */
+async function runsInFlight(file) {
+	return (await recentRuns(file)).some((e) => ['new', 'running'].includes(e.status));
+}
+
 /** GET with the raw body (the ZIP). */
 function getBytes(address) {
 	return new Promise((resolve, reject) => {
@@ -271,6 +283,8 @@ test(
 				expect({ name, codec: decoded.codec, errors: decoded.errors }).toEqual({ name, codec: 'mp3', errors: '' });
 			}
 		}
+		// A title reads completed before its run stores its texts: wait for the runs to end.
+		await waitUntil('the title runs to end', async () => !(await runsInFlight('scripts-job-steps.json')), 60_000);
 		// Six jobs wrote the same texts; the claim (insert, then look for an earlier row) keeps one row per key.
 		const cache = (await tableRows(runtime.SCRIPT_CACHE_TABLE.name)).filter((r) => r.title === SCRIPT_BATCH.titles[0]);
 		const perKey = new Map();
@@ -363,9 +377,7 @@ test(
 
 /** Whether the *Job tables and restarts* workflow has run to success since `sinceMs` (its "Instance started" run). */
 async function restartRunSince(sinceMs) {
-	const workflowId = runtime.workflowIdFor('missions-jobs.json');
-	const listed = await cluster.main.rest.call('GET', `/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId }))}&limit=5`);
-	return (listed.results || []).some((e) => e.status === 'success' && Date.parse(e.startedAt) >= sinceMs);
+	return (await recentRuns('missions-jobs.json')).some((e) => e.status === 'success' && Date.parse(e.startedAt) >= sinceMs);
 }
 
 test(
