@@ -25,7 +25,7 @@ function startFakeGateway(options = {}) {
 	let rejected = 0;
 	let counter = 0;
 	let seq = 0;
-	let faults = { next: 0, until: 0, rules: [], resolveNext: 0, answer: {} };
+	let faults = { next: 0, until: 0, rules: [], resolveNext: 0, answer: {}, resolveAnswer: {} };
 	let refusals = [];
 	const timers = new Set();
 	// A deterministic sequence, so a failure rate gives the same failures on every run.
@@ -98,7 +98,7 @@ function startFakeGateway(options = {}) {
 				if (req.method === 'POST' && req.url === '/issues/resolve') {
 					if (faults.resolveNext > 0) {
 						faults.resolveNext--;
-						return refuse(res, faults.answer, { ...body, receivedAt, kind: 'resolve' });
+						return refuse(res, faults.resolveAnswer, { ...body, receivedAt, kind: 'resolve' });
 					}
 					resolved.push({ ...body, receivedAt });
 					return reply(res, 200, { ok: true });
@@ -136,7 +136,7 @@ function startFakeGateway(options = {}) {
 		},
 		failResolve(count, answer = {}) {
 			faults.resolveNext = count;
-			faults.answer = answer;
+			faults.resolveAnswer = answer;
 			return gateway;
 		},
 		configure(partial) {
@@ -148,7 +148,7 @@ function startFakeGateway(options = {}) {
 			resolved = [];
 			rejected = 0;
 			refusals = [];
-			faults = { next: 0, until: 0, rules: [], resolveNext: 0, answer: {} };
+			faults = { next: 0, until: 0, rules: [], resolveNext: 0, answer: {}, resolveAnswer: {} };
 			return gateway;
 		},
 		close() {
