@@ -20,6 +20,8 @@ function reportOf({ result, jobId, shared, progress }: JobOutcome): IDataObject 
 		sharedGeneration: shared,
 		progressUpdatesSent: progress.sent,
 		progressUpdatesFailed: progress.failed,
+		progressUpdatesRetried: progress.retried,
+		...(progress.lastFailure === '' ? {} : { progressLastFailure: progress.lastFailure }),
 	};
 }
 

@@ -15,6 +15,7 @@ const STATUS_COLORS: Record<string, string> = {
 	resolved: '#188038',
 	escalated: '#d93025',
 	received: '#80868b',
+	send_retrying: '#e37400',
 	send_failed: '#a50e0e',
 	resolve_failed: '#a50e0e',
 };
@@ -84,6 +85,16 @@ function durationCard(id: string, title: string, sorted: number[], counted: stri
 	return card('', title, median + p95 + svg(`${id}Bars`, 60, '0 0 300 60', histogram(sorted)));
 }
 
+/** Replies the gateway never accepted after the last round (a person has them), with those still being retried. */
+function notDeliveredCard(statuses: Record<string, number>): string {
+	const failed = statuses.send_failed ?? 0;
+	const retrying = statuses.send_retrying ?? 0;
+	const resolveFailed = statuses.resolve_failed ?? 0;
+	const big = `<div class="big" id="notDelivered">${failed}</div>`;
+	const sub = `<div class="sub" id="notDeliveredDetail">${esc(`replies escalated · ${retrying} still retrying · ${resolveFailed} resolve calls failed`)}</div>`;
+	return card('', 'Not delivered', big + sub);
+}
+
 export interface DashboardInput {
 	/** The body of GET /issues/dashboard/data: `{generatedAt, rows}`; embedded as it came. */
 	data: IDataObject;
@@ -122,6 +133,7 @@ export function dashboardPage({ data, rows: rawRows, now, refresh }: DashboardIn
 		card('', 'Escalation rate', svg('escalation', 120, '0 0 120 120', donut(rate(human.length, rows.length), '#d93025', `${human.length} of ${rows.length}`), false)) +
 		card('wide', 'Where replies came from', svg('sources', 90, '0 0 600 90', sourceBar.svg) + `<div class="legend" id="sourceLegend">${sourceBar.legend}</div>`) +
 		card('wide', 'Status now', svg('statuses', 90, '0 0 600 90', statusBar.svg) + `<div class="legend" id="statusLegend">${statusBar.legend}</div>`) +
+		notDeliveredCard(statuses) +
 		card('full', 'Issues per priority, per minute (last 30 minutes)', svg('timeline', 240, '0 0 1200 240', timeline(rows, now)) + `<div class="legend" id="priorityLegend">${priorities}</div>`) +
 		'</main>\n' +
 		// The data the page shows, for scripts and tests that read it (JSON, never executed).

@@ -72,6 +72,15 @@ const ISSUE_TABLE = {
 		{ name: 'customerRepliedAt', type: 'number' },
 		{ name: 'resolvedAt', type: 'number' },
 		{ name: 'ttrMs', type: 'number' },
+		// The send loop of the auto-response workflow: parts the gateway accepted (never sent again),
+		// sends tried, the next try while `send_retrying`, and the gateway's last refusal (status + short body).
+		{ name: 'partsSent', type: 'number' },
+		{ name: 'sendAttempts', type: 'number' },
+		{ name: 'nextAttemptAt', type: 'string' },
+		{ name: 'lastGatewayAnswer', type: 'string' },
+		// The resolve endpoint of the auto-resolve workflow: calls tried and its last refusal.
+		{ name: 'resolveAttempts', type: 'number' },
+		{ name: 'lastResolveAnswer', type: 'string' },
 	],
 };
 const REPLY_TABLE = {

@@ -168,16 +168,19 @@ async function main() {
 		for (let i = 0; i < criticalTimes.length; i++) worstWindow = Math.max(worstWindow, criticalTimes.filter((t) => t >= criticalTimes[i] && t < criticalTimes[i] + 60_000).length);
 		const deferred = results.filter((r) => r.status === 202).length;
 		const duplicates = results.filter((r) => r.status === 200 && r.json && r.json.duplicate === true).length;
+		// A repeat that found the first delivery still on its way (reply not sent yet) answers pending.
+		const pending = results.filter((r) => r.status === 200 && r.json && r.json.pending === true).length;
+		const firstAnswer = (r) => r.status === 200 && r.json && r.json.duplicate === false && r.json.pending !== true;
 		const stats = fake.stats();
 		const generateCalls = stats.byRoute.generateContent || 0;
-		const sources = results.filter((r) => r.status === 200 && r.json && r.json.duplicate === false).reduce((acc, r) => ({ ...acc, [r.json.source]: (acc[r.json.source] || 0) + 1 }), {});
-		const nonDeferredTtfr = results.filter((r) => r.status === 200 && r.json && r.json.duplicate === false).map((r) => {
+		const sources = results.filter(firstAnswer).reduce((acc, r) => ({ ...acc, [r.json.source]: (acc[r.json.source] || 0) + 1 }), {});
+		const nonDeferredTtfr = results.filter(firstAnswer).map((r) => {
 			const first = (perPhone.get(r.issue.customer.phone) || [])[0];
 			return first ? first.receivedAt - r.sentAt : NaN;
 		}).filter(Number.isFinite).sort((a, b) => a - b);
 
 		console.log(`\n${unique.length} issues + ${deliveries.length - unique.length} duplicate deliveries (${simultaneous} at the same moment) at ${RATE}/s (sent in ${sendSeconds.toFixed(1)} s), ${RATE_429 * 100}% 429s injected, model latency ${MODEL_LATENCY_MS} ms:`);
-		console.log(`  HTTP answers: ${JSON.stringify(byStatus)}; duplicates answered: ${duplicates}; deferred (202): ${deferred}`);
+		console.log(`  HTTP answers: ${JSON.stringify(byStatus)}; duplicates answered: ${duplicates} duplicate + ${pending} pending; deferred (202): ${deferred}`);
 		console.log(`  lost (no reply reached the gateway within ${DRAIN_TIMEOUT_MS / 1000} s): ${lost}; answered twice: ${answeredTwice}`);
 		console.log(`  critical: ${criticalPhones.size} issues (${unique.filter((u) => u.critical).length} written as critical), most replies in any 60 s window: ${worstWindow} (budget ${CRITICAL_BUDGET})`);
 		const nearRepeats = unique.filter((u) => /^Question about/.test(u.title)).length;

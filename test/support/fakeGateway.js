@@ -5,7 +5,15 @@
 // received is recorded with its arrival time; the key is checked but never recorded.
 //
 //   const gateway = await startFakeGateway({ apiKey, latencyMs, failRate });
-//   gateway.url / messages() / resolved() / configure(partial) / reset() / close()
+//   gateway.url / messages() / resolved() / refusals() / configure(partial) / reset() / close()
+//
+// Faults, for the send and resolve retries (each refusal answers `status`, 503 by default, with
+// `Retry-After: retryAfter` seconds when given, and is recorded in refusals()):
+//   gateway.failNext(3, { retryAfter: 1 })        the next 3 sends are refused
+//   gateway.failFor(10_000)                        every send is refused for the next 10 s
+//   gateway.refuse((m) => m.text.startsWith('Step 3'), 2)   that message, the next 2 times it comes
+//   gateway.failResolve(2)                         the next 2 resolve calls are refused
+// Every accepted message carries `seq`, its place in the order of arrival.
 const http = require('node:http');
 
 const DEFAULTS = { apiKey: 'gateway-test-key', latencyMs: 0, failRate: 0, seed: 1 };
@@ -16,6 +24,9 @@ function startFakeGateway(options = {}) {
 	let resolved = [];
 	let rejected = 0;
 	let counter = 0;
+	let seq = 0;
+	let faults = { next: 0, until: 0, rules: [], resolveNext: 0, answer: {}, resolveAnswer: {} };
+	let refusals = [];
 	const timers = new Set();
 	// A deterministic sequence, so a failure rate gives the same failures on every run.
 	const random = () => {
@@ -28,6 +39,29 @@ function startFakeGateway(options = {}) {
 		if (res.destroyed) return;
 		const text = JSON.stringify(body);
 		res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+		res.end(text);
+	};
+
+	/** The fault that refuses this message, or null: a rule about the message first, then "next N", then the time window. */
+	const sendFault = (message) => {
+		const rule = faults.rules.find((r) => r.times > 0 && r.match(message));
+		if (rule) {
+			rule.times--;
+			return rule.answer;
+		}
+		if (faults.next > 0) {
+			faults.next--;
+			return faults.answer;
+		}
+		return Date.now() < faults.until ? faults.answer : null;
+	};
+	const refuse = (res, answer, record) => {
+		refusals.push({ ...record, status: answer.status || 503 });
+		if (res.destroyed) return;
+		const text = JSON.stringify({ error: 'gateway busy, try again later' });
+		const headers = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) };
+		if (answer.retryAfter !== undefined) headers['retry-after'] = String(answer.retryAfter);
+		res.writeHead(answer.status || 503, headers);
 		res.end(text);
 	};
 
@@ -55,10 +89,17 @@ function startFakeGateway(options = {}) {
 					}
 					if (random() < opts.failRate) return reply(res, 503, { error: 'gateway busy' });
 					const message = { instance: decodeURIComponent(send[1]), number: body.number, text: body.text, receivedAt };
+					const fault = sendFault(message);
+					if (fault) return refuse(res, fault, { ...message, kind: 'send' });
+					message.seq = ++seq;
 					messages.push(message);
 					return reply(res, 201, { key: { id: `msg-${messages.length}` }, status: 'PENDING' });
 				}
 				if (req.method === 'POST' && req.url === '/issues/resolve') {
+					if (faults.resolveNext > 0) {
+						faults.resolveNext--;
+						return refuse(res, faults.resolveAnswer, { ...body, receivedAt, kind: 'resolve' });
+					}
 					resolved.push({ ...body, receivedAt });
 					return reply(res, 200, { ok: true });
 				}
@@ -78,6 +119,26 @@ function startFakeGateway(options = {}) {
 		messages: () => messages.map((m) => ({ ...m })),
 		resolved: () => resolved.map((r) => ({ ...r })),
 		rejected: () => rejected,
+		refusals: () => refusals.map((r) => ({ ...r })),
+		failNext(count, answer = {}) {
+			faults.next = count;
+			faults.answer = answer;
+			return gateway;
+		},
+		failFor(ms, answer = {}) {
+			faults.until = Date.now() + ms;
+			faults.answer = answer;
+			return gateway;
+		},
+		refuse(match, times = 1, answer = {}) {
+			faults.rules.push({ match, times, answer });
+			return gateway;
+		},
+		failResolve(count, answer = {}) {
+			faults.resolveNext = count;
+			faults.resolveAnswer = answer;
+			return gateway;
+		},
 		configure(partial) {
 			Object.assign(opts, partial);
 			return gateway;
@@ -86,6 +147,8 @@ function startFakeGateway(options = {}) {
 			messages = [];
 			resolved = [];
 			rejected = 0;
+			refusals = [];
+			faults = { next: 0, until: 0, rules: [], resolveNext: 0, answer: {}, resolveAnswer: {} };
 			return gateway;
 		},
 		close() {

@@ -15,6 +15,7 @@ import { SingleFlight } from '../../shared/transport/singleFlight';
 import { generateMissions } from './generate';
 import type { GenerationResult } from './generate';
 import { ProgressReporter } from './progress';
+import type { ProgressCounts } from './progress';
 import { hasTemplatesForLocale, templatesFor } from './templatePhase';
 import type { GenerationReport, GenerationRequest, ProgressEvent } from './types';
 
@@ -33,7 +34,7 @@ export interface JobOutcome {
 	jobId: string;
 	/** This delivery joined a generation another delivery of the same job had started. */
 	shared: boolean;
-	progress: { sent: number; failed: number };
+	progress: ProgressCounts;
 }
 
 const inFlight = processState(

@@ -38,6 +38,23 @@ test('times, rates, sources, statuses and the timeline from the rows', async () 
 	expect(html).not.toMatch(/<script(?! id="initial" type="application\/json")/);
 });
 
+test('not delivered: replies that failed after the last round, with those still retrying and failed resolve calls', async () => {
+	const rows = [
+		issue({}),
+		issue({ status: 'send_failed', escalate: true, firstResponseAt: null, ttfrMs: null }),
+		issue({ status: 'send_failed', escalate: true, firstResponseAt: null, ttfrMs: null }),
+		issue({ status: 'send_retrying', firstResponseAt: null, ttfrMs: null }),
+		issue({ status: 'resolve_failed' }),
+	];
+	const { html } = await runOne('issuesDashboard', { data: { rows }, refresh: false });
+	expect(textOf(html, 'notDelivered')).toBe('2');
+	expect(textOf(html, 'notDeliveredDetail')).toBe('replies escalated · 1 still retrying · 1 resolve calls failed');
+	expect(html).toContain('send_retrying 1 (20%)');
+	const healthy = await runOne('issuesDashboard', { data: { rows: [issue({})] }, refresh: false });
+	expect(textOf(healthy.html, 'notDelivered')).toBe('0');
+	expect(textOf(healthy.html, 'notDeliveredDetail')).toBe('replies escalated · 0 still retrying · 0 resolve calls failed');
+});
+
 test('with refresh the page reloads itself every 5 seconds', async () => {
 	const { html } = await runOne('issuesDashboard', { data: { rows: [issue({})] }, refresh: true });
 	expect(html).toContain('<meta http-equiv="refresh" content="5">');
