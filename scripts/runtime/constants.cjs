@@ -72,6 +72,7 @@ const ISSUE_TABLE = {
 		{ name: 'customerRepliedAt', type: 'number' },
 		{ name: 'resolvedAt', type: 'number' },
 		{ name: 'ttrMs', type: 'number' },
+		{ name: 'costUsd', type: 'number' },
 	],
 };
 const REPLY_TABLE = {
@@ -104,7 +105,7 @@ const CRITICAL_CLAIM_TABLE = {
 /** The script batch workflows' job state: one row per batch (kind 'batch', with its private token) and one per title. */
 const SCRIPT_JOB_TABLE = {
 	name: 'gemini_ops_script_jobs',
-	columns: ['batchId', 'kind', 'token', 'title', 'slug', 'state', 'step', 'audios', 'files', 'error', 'request', 'folder'].map((name) => ({ name, type: 'string' })),
+	columns: ['batchId', 'kind', 'token', 'title', 'slug', 'state', 'step', 'audios', 'files', 'error', 'request', 'folder', 'costUsd'].map((name) => ({ name, type: 'string' })),
 };
 
 /** The Content Adapter's persistent cache for the script workflows: rows of its `cacheEntry` output, upserted on `key`. */
