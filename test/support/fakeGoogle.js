@@ -490,7 +490,7 @@ function startFakeGoogle(userOptions = {}) {
 				const malformedEnvelope = fault === 'malformed' && !jsonMode;
 				const tierHeaders = isGen ? { 'x-gemini-service-tier': servedTier } : {};
 				if (isGen && payload && payload.usageMetadata) payload.usageMetadata.serviceTier = servedTier;
-				if (isGen) record.servedTier = servedTier;
+				if (isGen) Object.assign(record, { servedTier, usage: payload && payload.usageMetadata });
 				return { payload, send: () => send(res, record, 200, payload, tierHeaders, { stream, malformed: malformedEnvelope }) };
 			} catch (e) {
 				if (e instanceof HttpError) return { send: () => sendError(res, record, e) };
