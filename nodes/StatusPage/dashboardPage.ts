@@ -2,6 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { donut, duration, histogram, legendEntry, percentile, PRIORITY_COLORS, rate, stacked, timeline } from './dashboardCharts';
 import { escapeHtml as esc, jsonForScript } from './html';
+import { costSummary, runningCost } from './cost';
 
 /** With a secret in the address the page reloads itself this often (the secret rides along). */
 export const DASHBOARD_REFRESH_SECONDS = 5;
@@ -47,6 +48,8 @@ interface IssueRow {
 	firstResponseAt?: number;
 	ttfrMs?: number;
 	ttrMs?: number;
+	/** Estimated USD of the issue's triage (Issue Triage report), null when it could not be priced. */
+	costUsd?: unknown;
 }
 
 const numberOrUndefined = (value: unknown) => (typeof value === 'number' ? value : undefined);
@@ -64,6 +67,7 @@ export function issueRows(rows: readonly IDataObject[]): IssueRow[] {
 			firstResponseAt: numberOrUndefined(row.firstResponseAt),
 			ttfrMs: numberOrUndefined(row.ttfrMs),
 			ttrMs: numberOrUndefined(row.ttrMs),
+			costUsd: row.costUsd,
 		}));
 }
 
@@ -118,6 +122,7 @@ export function dashboardPage({ data, rows: rawRows, now, refresh }: DashboardIn
 	const sourceBar = stacked(sources, SOURCE_COLORS);
 	const statusBar = stacked(statuses, STATUS_COLORS);
 	const priorities = Object.entries(PRIORITY_COLORS).map(([priority, color]) => legendEntry(color, priority)).join('');
+	const cost = costSummary(runningCost(rows.map((row) => row.costUsd)), rows.length, 'issues');
 	const updated = `${rows.length} issues · updated ${new Date(now).toISOString().slice(11, 19)} UTC`;
 	const reload = refresh ? `<meta http-equiv="refresh" content="${DASHBOARD_REFRESH_SECONDS}">\n` : '';
 
@@ -126,7 +131,7 @@ export function dashboardPage({ data, rows: rawRows, now, refresh }: DashboardIn
 		'<meta name="viewport" content="width=device-width, initial-scale=1">\n' +
 		reload +
 		`<title>Issues · Gemini Ops</title>\n<style>${STYLE}</style>\n</head>\n<body>\n` +
-		`<header><h1>Issues · first response and resolution</h1><span id="updated">${esc(updated)}</span></header>\n<main>\n` +
+		`<header><h1>Issues · first response and resolution</h1><span id="cost">${esc(`Gemini cost ${cost}`)}</span><span id="updated">${esc(updated)}</span></header>\n<main>\n` +
 		durationCard('ttfr', 'Time to first response', ttfr, 'answered') +
 		durationCard('ttr', 'Time to resolution', ttr, 'resolved') +
 		card('', 'Automation rate', svg('automation', 120, '0 0 120 120', donut(rate(automated.length, rows.length), '#1e8e3e', `${automated.length} of ${rows.length}`), false)) +

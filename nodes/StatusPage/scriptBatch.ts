@@ -1,5 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { readCost, runningCost } from './cost';
+
 /**
  * What the rows of `gemini_ops_script_jobs` say about one batch: one row `kind: "batch"` (token,
  * storage folder) and one row `kind: "job"` per title. The progress page, the status answer and
@@ -16,6 +18,8 @@ export interface JobRow {
 	audios: string[];
 	/** Every file the job stored (audio, scripts, manifest). */
 	files: string[];
+	/** Estimated USD of the job's Gemini and TTS calls so far; 'unknown' if a step could not be priced. */
+	costUsd?: number | 'unknown';
 }
 
 export interface Batch {
@@ -56,6 +60,7 @@ function jobOf(row: IDataObject): JobRow {
 		error: String(row.error ?? ''),
 		audios: nameList(row.audios, 'audios', slug),
 		files: nameList(row.files, 'files', slug),
+		costUsd: readCost(row.costUsd),
 	};
 }
 
@@ -105,12 +110,15 @@ export function batchStatus(batchId: string, { jobs }: Batch): IDataObject {
 		runningJobs: counts.running,
 		queuedJobs: counts.queued,
 		progressPercentage: percentDone(counts, 1),
+		// The running cost of the batch (see cost.ts): priced jobs summed, the rest counted.
+		estimatedCostUsd: runningCost(jobs.map((job) => job.costUsd)),
 		jobs: jobs.map((job) => ({
 			title: job.title,
 			folder: job.slug,
 			state: job.state,
 			step: job.step,
 			audios: job.audios,
+			...(job.costUsd !== undefined ? { estimatedCostUsd: job.costUsd === 'unknown' ? null : job.costUsd } : {}),
 			...(job.error ? { error: job.error } : {}),
 		})),
 	};

@@ -1,6 +1,7 @@
 import { escapeHtml as esc } from './html';
 import type { Batch, JobRow } from './scriptBatch';
 import { countJobs, percentDone } from './scriptBatch';
+import { costSummary, formatUsd, runningCost } from './cost';
 
 /** The page reloads itself this often while jobs are still running, and stops once all are done. */
 export const SCRIPT_PAGE_REFRESH_SECONDS = 3;
@@ -31,7 +32,8 @@ function audioLabel(file: string): string {
 }
 
 function jobSection(job: JobRow, base: string, auth: string): string {
-	const status = job.state === 'failed' ? `Failed: ${esc(job.error)}` : `Step: ${esc(job.step)}`;
+	const cost = typeof job.costUsd === 'number' ? ` · ${formatUsd(job.costUsd)}` : job.costUsd === 'unknown' ? ' · cost unknown' : '';
+	const status = (job.state === 'failed' ? `Failed: ${esc(job.error)}` : `Step: ${esc(job.step)}`) + esc(cost);
 	const audio =
 		job.state === 'completed'
 			? `<ul class="audio">${job.audios
@@ -53,8 +55,9 @@ export function scriptBatchPage({ jobs }: Batch, links: ScriptPageLinks): string
 	const auth = `?batchId=${encodeURIComponent(links.batchId)}&token=${encodeURIComponent(links.token)}`;
 	const audios = jobs.filter((job) => job.state === 'completed').reduce((sum, job) => sum + job.audios.length, 0);
 	const refresh = counts.finished ? '' : `<meta http-equiv="refresh" content="${SCRIPT_PAGE_REFRESH_SECONDS}">`;
+	const cost = costSummary(runningCost(jobs.map((job) => job.costUsd)), counts.total, 'titles');
 	const summary =
-		`${counts.total} titles · ${counts.completed} done · ${counts.failed} failed · ${audios} audio files ready` +
+		`${counts.total} titles · ${counts.completed} done · ${counts.failed} failed · ${audios} audio files ready · <span id="cost">${esc(cost)}</span>` +
 		(counts.finished ? '' : ` · refreshing every ${SCRIPT_PAGE_REFRESH_SECONDS} s`);
 	const zip =
 		counts.completed > 0

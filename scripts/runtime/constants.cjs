@@ -81,6 +81,8 @@ const ISSUE_TABLE = {
 		// The resolve endpoint of the auto-resolve workflow: calls tried and its last refusal.
 		{ name: 'resolveAttempts', type: 'number' },
 		{ name: 'lastResolveAnswer', type: 'string' },
+		// The Issue Triage report's estimated cost of this issue's triage (USD).
+		{ name: 'costUsd', type: 'number' },
 	],
 };
 const REPLY_TABLE = {
@@ -117,7 +119,7 @@ const CRITICAL_CLAIM_TABLE = {
  */
 const SCRIPT_JOB_TABLE = {
 	name: 'gemini_ops_script_jobs',
-	columns: ['batchId', 'kind', 'token', 'title', 'slug', 'state', 'step', 'audios', 'files', 'error', 'request', 'folder', 'executionId'].map((name) => ({ name, type: 'string' })),
+	columns: ['batchId', 'kind', 'token', 'title', 'slug', 'state', 'step', 'audios', 'files', 'error', 'request', 'folder', 'executionId', 'costUsd'].map((name) => ({ name, type: 'string' })),
 };
 
 /** The Content Adapter's persistent cache for the script workflows: rows of its `cacheEntry` output, upserted on `key`. */

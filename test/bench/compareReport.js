@@ -126,6 +126,8 @@ function summarise(results, conditions) {
 				nearDupMean: mean(runs.map((r) => r.nearDuplicates)),
 				callsMedian: median(runs.map((r) => r.calls)),
 				nodeOverSlowest: runs.filter((r) => r.slowestCallMs > 0).map((r) => r.nodeMs / r.slowestCallMs),
+				// USD per delivered mission (list price of the tokens the fake answered with); null if unpriced.
+				costPerMission: median(runs.filter((r) => typeof r.costUsd === 'number' && r.delivered > 0).map((r) => r.costUsd / r.delivered)),
 			};
 		};
 		return { ...condition, ours: side('ours'), builtin: side('builtin') };
@@ -236,6 +238,8 @@ function writeReport({ machine, settings, conditions, results, scheduler, totalS
 		lines.push('### Targets with no faults (issue #12)', '');
 		lines.push(`- Wall time of the Mission Generator node ÷ its slowest single call (report \`durationSeconds\` ÷ \`maxCallLatencyMs\`): ${ratios.length ? `${fmt(Math.min(...ratios), 2)}–${fmt(Math.max(...ratios), 2)}` : '–'} (target ≤ 1.3: the remainder goes out in one round).`);
 		lines.push(`- Calls per request: median ${none.ours.callsMedian} (target ≤ 4); near-duplicates delivered: at most ${none.ours.nearDupMax} (target 0).`);
+		const usd = (v) => (Number.isFinite(v) ? `$${v.toFixed(6)}` : '–');
+		lines.push(`- Estimated Gemini cost per delivered mission (list price of the tokens the fake answered with, \`nodes/shared/gemini/pricing.ts\`, median): ours ${usd(none.ours.costPerMission)}, built-in ${usd(none.builtin.costPerMission)}.`);
 		const paired = pairsOf(results, 'none');
 		const slower = paired.filter(([o, b]) => o.ms > b.ms).length;
 		lines.push(`- End to end against built-in: ${fmt(none.ours.medianS, 2)} s against ${fmt(none.builtin.medianS, 2)} s median; ours slower in ${slower} of ${paired.length} paired runs (target: never slower). Ours includes the job bookkeeping (Data table writes, progress updates, status polling) that the built-in workflow does not do.`);

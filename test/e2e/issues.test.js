@@ -78,6 +78,9 @@ describe('POST /webhook/issues', () => {
 			process.stderr.write(`[e2e] first issue: TTFR ${ttfrMs} ms (gateway received − webhook sent), fake model latency ${FAKE_LATENCY_MS} ms\n`);
 			const rows = await dashboardRows();
 			expect(rows.some((row) => row.status === 'answered' && row.priority === 'high' && row.ttfrMs > 0)).toBe(true);
+			// The triage's estimated cost (Issue Triage report) is on the issue's row.
+			const row = rows.find((r) => r.status === 'answered' && r.priority === 'high');
+			expect(row.costUsd).toBeGreaterThan(0);
 		}),
 	);
 
@@ -239,6 +242,7 @@ describe('dashboard', () => {
 			expect(embedded.rows.length).toBeGreaterThan(0);
 			expect(embedded.rows.length).toBe((await dashboardRows()).length);
 			expect(JSON.stringify(embedded)).not.toMatch(/resumeUrl|customerHandle|reply/);
+			expect(page.text).toMatch(/<span id="cost">Gemini cost estimated \$\d+\.\d{4} \(\d+ of \d+ issues priced/);
 			const viaHeader = await runtime.request(hook('issues/dashboard'), { headers: secret() });
 			expect(viaHeader.status).toBe(200);
 		}),

@@ -239,6 +239,13 @@ describe('a batch of 2 titles × 2 variations × 2 languages', () => {
 				for (const job of s.jobs.filter((j) => j.state !== 'completed')) expect(job.audios).toEqual([]);
 			}
 			expect(seen.some((s) => s.state === 'running')).toBe(true);
+			// Running cost: the texts are priced while speech runs; the default Cloud voice has no
+			// known price, so a finished job's cost is null and the batch says so instead of guessing.
+			const speaking = seen.flatMap((s) => s.jobs).filter((j) => j.step === 'Text to Speech');
+			expect(speaking.length).toBeGreaterThan(0);
+			for (const job of speaking) expect(job.estimatedCostUsd).toBeGreaterThan(0);
+			for (const job of final.jobs) expect(job.estimatedCostUsd).toBeNull();
+			expect(final.estimatedCostUsd).toEqual({ usd: 0, priced: 0, unpriced: 2 });
 		}),
 	);
 

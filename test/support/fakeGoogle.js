@@ -22,6 +22,10 @@
 // a budget sent to 3.5+ or outside the model's range (fakeGoogleContent THINKING).
 // Latency: latencyModel 'flat' (default: latencyMs ± latencyJitter per response) or 'tokens' (time to first
 // token + time per output token, with jitter; see the latency model region below).
+// Service tiers (generateContent): a top-level serviceTier "flex" | "priority" | "standard" is accepted like
+// the API; every answer names the tier that served it in the x-gemini-service-tier header and in
+// usageMetadata.serviceTier. flex: { latencyMs, shedRate } makes Flex calls slower and sheds that fraction
+// with 503 UNAVAILABLE; priority: { downgradeRate } serves that fraction of Priority calls at standard.
 // Routes: GET /v1beta|v1/models[/{m}], POST /v1beta|v1/models/{m}:generateContent|streamGenerateContent|
 // embedContent|batchEmbedContents|countTokens, POST /v1/text:synthesize, GET /v1/voices.
 const http = require('node:http');
@@ -68,7 +72,7 @@ function latencyMsFor(opts, rng, payload) {
 /** Every fault rate at zero: `fake.configure({ faults: { ...NO_FAULTS, rate429: 0.2 } })`. */
 const NO_FAULTS = { rate429: 0, rate500: 0, rate503: 0, rateHang: 0, rateMalformed: 0, rateSchemaViolation: 0, rateEmptyCandidates: 0 };
 const DEFAULT_FAULTS = { rate429: 0, retryAfterSeconds: 1, retryInfoDelay: '1s', rate500: 0, rate503: 0, rateHang: 0, rateMalformed: 0, rateSchemaViolation: 0, rateEmptyCandidates: 0 };
-const DEFAULTS = { port: 0, seed: 42, latencyMs: 0, latencyJitter: 0, apiKeys: ['test-key'], rejectStatus: undefined, rpmPerKey: 0, windowMs: 60000, maxConcurrency: 0, concurrencyStatus: 429, duplicateRate: 0, generateJson: undefined, ttsCharsPerSecond: 15, maxRequestsKept: 500, retiredModels: [], ...LATENCY_DEFAULTS };
+const DEFAULTS = { port: 0, seed: 42, latencyMs: 0, latencyJitter: 0, apiKeys: ['test-key'], rejectStatus: undefined, rpmPerKey: 0, windowMs: 60000, maxConcurrency: 0, concurrencyStatus: 429, duplicateRate: 0, generateJson: undefined, ttsCharsPerSecond: 15, maxRequestsKept: 500, retiredModels: [], flex: { latencyMs: 0, shedRate: 0 }, priority: { downgradeRate: 0 }, ...LATENCY_DEFAULTS };
 const REDACT = new Set(['x-goog-api-key', 'authorization']);
 const GEN_TOP = new Set(['model', 'contents', 'systemInstruction', 'generationConfig', 'safetySettings', 'tools', 'toolConfig', 'cachedContent', 'labels', 'serviceTier', 'store']);
 const GEN_CFG = new Set(['temperature', 'topP', 'topK', 'candidateCount', 'maxOutputTokens', 'stopSequences', 'responseLogprobs', 'logprobs', 'presencePenalty', 'frequencyPenalty', 'seed', 'responseMimeType', 'responseSchema', 'responseJsonSchema', 'responseModalities', 'speechConfig', 'thinkingConfig', 'mediaResolution', 'imageConfig', 'enableEnhancedCivicAnswers']);
@@ -476,12 +480,18 @@ function startFakeGoogle(userOptions = {}) {
 		const stream = route.name === 'streamGenerateContent' ? (url.searchParams.get('alt') === 'sse' ? 'sse' : 'array') : undefined;
 		const isGen = route.name === 'generateContent' || route.name === 'streamGenerateContent';
 		const f = opts.faults;
+		const requestedTier = isGen && body && typeof camelKeys(body).serviceTier === 'string' ? String(camelKeys(body).serviceTier).toLowerCase() : 'standard';
+		const servedTier = requestedTier === 'priority' && faultRng() < ((opts.priority && opts.priority.downgradeRate) || 0) ? 'standard' : requestedTier;
+		const tierDelay = requestedTier === 'flex' ? (opts.flex && opts.flex.latencyMs) || 0 : 0;
 		const answer = (fault) => {
 			try {
 				const payload = dispatch(route, url, body, rng, fault);
 				const jsonMode = isGen && camelKeys(camelKeys(body).generationConfig || {}).responseMimeType === 'application/json';
 				const malformedEnvelope = fault === 'malformed' && !jsonMode;
-				return { payload, send: () => send(res, record, 200, payload, {}, { stream, malformed: malformedEnvelope }) };
+				const tierHeaders = isGen ? { 'x-gemini-service-tier': servedTier } : {};
+				if (isGen && payload && payload.usageMetadata) payload.usageMetadata.serviceTier = servedTier;
+				if (isGen) Object.assign(record, { servedTier, usage: payload && payload.usageMetadata });
+				return { payload, send: () => send(res, record, 200, payload, tierHeaders, { stream, malformed: malformedEnvelope }) };
 			} catch (e) {
 				if (e instanceof HttpError) return { send: () => sendError(res, record, e) };
 				return { send: () => send(res, record, 500, errorBody(500, `fake internal error: ${e.message}`)) };
@@ -491,9 +501,9 @@ function startFakeGoogle(userOptions = {}) {
 			// Under the token model the answer is built first, since its length sets the delay.
 			if (opts.latencyModel === 'tokens') {
 				const built = answer(fault);
-				return later(latencyMsFor(opts, faultRng, built.payload) + extraDelay, built.send);
+				return later(latencyMsFor(opts, faultRng, built.payload) + extraDelay + tierDelay, built.send);
 			}
-			return later(delayFor(faultRng) + extraDelay, () => answer(fault).send());
+			return later(delayFor(faultRng) + extraDelay + tierDelay, () => answer(fault).send());
 		};
 
 		const script = scripts.find((s) => s.queue.length && url.pathname.includes(s.match));
@@ -523,6 +533,10 @@ function startFakeGoogle(userOptions = {}) {
 		}
 		try { checkQuota(id, route); } catch (e) { return sendError(res, record, e); }
 
+		// Flex is best effort: when capacity is short Google sheds the call with a 503.
+		if (requestedTier === 'flex' && faultRng() < ((opts.flex && opts.flex.shedRate) || 0)) {
+			return later(delayFor(faultRng), () => sendError(res, record, new HttpError(503)));
+		}
 		let r = faultRng();
 		for (const [rate, code] of [[f.rate429, 429], [f.rate500, 500], [f.rate503, 503]]) {
 			if (r < (rate || 0)) return later(delayFor(faultRng), () => sendError(res, record, code === 429 ? retryError(undefined, f.retryAfterSeconds, f.retryInfoDelay) : new HttpError(code)));

@@ -9,6 +9,7 @@ import { toNodeError } from '../../shared/node/nodeError';
 import { resilienceSettings } from '../../shared/node/resilienceOptions';
 import type { ResilienceOptions } from '../../shared/node/resilienceOptions';
 import { processState } from '../../shared/state';
+import { costReport } from '../../shared/node/report';
 import { newAccounting } from '../../shared/transport/resilientCall';
 import type { Semaphore } from '../../shared/transport/semaphore';
 import { SingleFlight } from '../../shared/transport/singleFlight';
@@ -69,6 +70,7 @@ function flightKey(jobId: string, job: MissionJob, credential: ResolvedCredentia
 function sharedReport(report: GenerationReport): GenerationReport {
 	const copy: GenerationReport = { ...report, notices: [...report.notices] };
 	for (const counter of SHARED_COUNTERS) copy[counter] = 0;
+	Object.assign(copy, costReport(undefined));
 	copy.notices.push(
 		'This delivery of the job arrived while the same job was already running, so it shares that generation: its calls and tokens are counted in the other delivery\'s report.',
 	);

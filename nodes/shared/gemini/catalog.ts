@@ -3,7 +3,7 @@ import type { IDataObject } from 'n8n-workflow';
 /**
  * The one place that knows which Gemini models are current and how each family is asked for
  * little or no thinking. Every node reads its defaults from here; nothing else names a model.
- * Retired models and their replacements: ./retired.ts.
+ * Retired models and their replacements: ./retired.ts. Prices per model and tier: ./pricing.ts.
  *
  * Sources (read 2026-12-01; Google's pages disagree across snapshots, the newest dated ones win):
  * - https://ai.google.dev/gemini-api/docs/models: Gemini 3.8 Flash (`gemini-3.8-flash`) is the

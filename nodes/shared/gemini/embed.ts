@@ -5,6 +5,7 @@ import type { CallAccounting, ResilienceSettings } from '../transport/resilientC
 import { bareModelName } from './catalog';
 import { modelPath } from './generate';
 import { InvalidOutputError } from '../errors';
+import { countEmbeddingCall } from './usage';
 import type { ResolvedCredential } from '../credentials';
 
 /** Gemini accepts at most this many texts in one batchEmbedContents request. */
@@ -67,6 +68,7 @@ export async function embedTexts(
 				timeoutMs,
 				signal,
 			);
+			countEmbeddingCall(accounting);
 			const values = (body?.embeddings ?? []).map((embedding) => embedding.values);
 			if (values.length !== texts.length || !values.every(isVector)) {
 				throw new InvalidOutputError(`expected ${texts.length} embeddings, got an unusable answer`);

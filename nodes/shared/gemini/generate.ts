@@ -7,6 +7,10 @@ import { resilientCall } from '../transport/resilientCall';
 import type { CallAccounting, ResilienceSettings } from '../transport/resilientCall';
 import { bareModelName, lowThinkingConfig, takesThinkingBudget } from './catalog';
 import { asModelError } from './modelErrors';
+import { serviceTierField } from './serviceTier';
+import type { ServiceTier } from './serviceTier';
+import { countGeminiUsage } from './usage';
+import type { GeminiUsageMetadata } from './usage';
 import { InvalidOutputError } from '../errors';
 import type { ResolvedCredential } from '../credentials';
 
@@ -32,6 +36,8 @@ export interface GenerateRequest extends GenerationOptions {
 	systemInstruction?: string;
 	/** Gemini's OpenAPI-subset schema; when set the answer is requested as JSON. */
 	responseSchema?: IDataObject;
+	/** Standard when absent; sent as the top-level `serviceTier` (see serviceTier.ts). */
+	serviceTier?: ServiceTier;
 }
 
 export interface GenerateResult {
@@ -45,7 +51,7 @@ interface GeminiResponse {
 		finishReason?: string;
 	}>;
 	promptFeedback?: { blockReason?: string };
-	usageMetadata?: { promptTokenCount?: number; candidatesTokenCount?: number; thoughtsTokenCount?: number };
+	usageMetadata?: GeminiUsageMetadata;
 }
 
 /** Accepts "gemini-3.8-flash" or "models/gemini-3.8-flash" (what the model list returns). */
@@ -82,7 +88,7 @@ export function buildGenerateContentBody(request: GenerateRequest): IDataObject 
 		body.systemInstruction = { role: 'user', parts: [{ text: request.systemInstruction }] };
 	}
 	body.generationConfig = generationConfig;
-	return body;
+	return { ...body, ...serviceTierField(request.serviceTier) };
 }
 
 /** Text of the first candidate, or InvalidOutputError saying why there is none. */
@@ -99,13 +105,6 @@ export function readCandidateText(response: GeminiResponse): GenerateResult {
 		throw new InvalidOutputError(`the model returned no text (${reason})`);
 	}
 	return { text, finishReason: candidate?.finishReason };
-}
-
-function countUsage(accounting: CallAccounting, response: GeminiResponse): void {
-	const usage = response.usageMetadata;
-	if (!usage) return;
-	accounting.promptTokens += usage.promptTokenCount ?? 0;
-	accounting.outputTokens += (usage.candidatesTokenCount ?? 0) + (usage.thoughtsTokenCount ?? 0);
 }
 
 async function generateOnce(
@@ -132,7 +131,7 @@ async function generateOnce(
 		throw asModelError(error, request.model);
 	});
 	const body = typeof response.body === 'object' && response.body !== null ? response.body : {};
-	countUsage(accounting, body);
+	countGeminiUsage(accounting, request.model, request.serviceTier, body.usageMetadata, response.headers);
 	const result = readCandidateText(body);
 	if (result.finishReason === 'MAX_TOKENS' && request.responseSchema) {
 		throw new InvalidOutputError('the answer was cut off at Max Output Tokens');
@@ -158,8 +157,9 @@ export async function generateStructured<T>(
 	// Latency history and the hedge budget are kept per model and kind of call.
 	const operation = `${modelPath(request.model)}:generateContent${request.responseSchema ? ' json' : ''}`;
 	const perCall = { ...settings, operation: settings.operation ? `${operation} ${settings.operation}` : operation };
+	const tiered: GenerateRequest = { ...request, serviceTier: request.serviceTier ?? settings.serviceTier };
 	return await resilientCall(ctx, credential, perCall, accounting, async (timeoutMs, signal) => {
-		const { text } = await generateOnce(ctx, credential, request, accounting, timeoutMs, signal);
+		const { text } = await generateOnce(ctx, credential, tiered, accounting, timeoutMs, signal);
 		const parsed = extractJson(text);
 		if (parsed === undefined) throw new InvalidOutputError('the answer was not valid JSON');
 		const checked = validate(parsed);

@@ -6,6 +6,10 @@ import type { RequestContext } from '../transport/request';
 import { resilientCall } from '../transport/resilientCall';
 import type { CallAccounting, ResilienceSettings } from '../transport/resilientCall';
 import { InvalidOutputError } from '../errors';
+import { serviceTierField } from './serviceTier';
+import type { ServiceTier } from './serviceTier';
+import { countGeminiUsage } from './usage';
+import type { GeminiUsageMetadata } from './usage';
 import type { ResolvedCredential } from '../credentials';
 
 /**
@@ -64,6 +68,8 @@ export interface SpeechRequest {
 	speakers?: SpeakerVoice[];
 	/** BCP-47 code; empty lets the model detect the language. */
 	languageCode?: string;
+	/** Standard when absent; sent as the top-level `serviceTier` (see serviceTier.ts). */
+	serviceTier?: ServiceTier;
 }
 
 export interface SpeechAudio {
@@ -77,7 +83,7 @@ interface SpeechResponse {
 		finishReason?: string;
 	}>;
 	promptFeedback?: { blockReason?: string };
-	usageMetadata?: { promptTokenCount?: number; candidatesTokenCount?: number };
+	usageMetadata?: GeminiUsageMetadata;
 }
 
 const prebuilt = (voiceName: string): IDataObject => ({ prebuiltVoiceConfig: { voiceName } });
@@ -99,6 +105,7 @@ export function buildSpeechBody(request: SpeechRequest): IDataObject {
 	return {
 		contents: [{ role: 'user', parts: [{ text: request.prompt }] }],
 		generationConfig: { responseModalities: ['AUDIO'], speechConfig },
+		...serviceTierField(request.serviceTier),
 	};
 }
 
@@ -134,7 +141,8 @@ export async function generateSpeech<T>(
 	accounting: CallAccounting,
 	accept: (audio: SpeechAudio) => T,
 ): Promise<T> {
-	const body = buildSpeechBody(request);
+	const tier = request.serviceTier ?? settings.serviceTier;
+	const body = buildSpeechBody({ ...request, serviceTier: tier });
 	const path = `/v1beta/models/${encodeURIComponent(bareModelName(request.model))}:generateContent`;
 	return await resilientCall(ctx, credential, settings, accounting, async (timeoutMs, signal) => {
 		const response = await requestOnce<SpeechResponse>(
@@ -145,9 +153,7 @@ export async function generateSpeech<T>(
 			signal,
 		);
 		const parsed = typeof response.body === 'object' && response.body !== null ? response.body : {};
-		const usage = parsed.usageMetadata;
-		accounting.promptTokens += usage?.promptTokenCount ?? 0;
-		accounting.outputTokens += usage?.candidatesTokenCount ?? 0;
+		countGeminiUsage(accounting, request.model, tier, parsed.usageMetadata, response.headers);
 		return accept(readSpeechAudio(parsed));
 	});
 }

@@ -1,8 +1,11 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
+import { FLEX_CALL_TIMEOUT_SECONDS, FLEX_ITEM_DEADLINE_SECONDS, readServiceTier, serviceTierOption } from '../gemini/serviceTier';
+import type { ServiceTier } from '../gemini/serviceTier';
 import { DEFAULT_CALL_TIMEOUT_MS, DEFAULT_ITEM_DEADLINE_MS } from '../transport/deadline';
 import type { ResilienceSettings } from '../transport/resilientCall';
 import { DEFAULT_RETRY_POLICY, MAX_ATTEMPTS } from '../transport/retry';
+import type { RetryPolicy } from '../transport/retry';
 import type { Semaphore } from '../transport/semaphore';
 import { MS_PER_SECOND } from '../units';
 import { numberOr } from './parameters';
@@ -16,7 +19,13 @@ import { numberOr } from './parameters';
 export const DEFAULT_PARALLEL_CALLS = 3;
 export const DEFAULT_PARALLEL_ITEMS = 10;
 const MAX_PARALLEL = 50;
-const MAX_CALL_TIMEOUT_SECONDS = 300;
+/** Room for a Flex call, whose target is "minutes (1–15 min)". */
+const MAX_CALL_TIMEOUT_SECONDS = 900;
+/**
+ * A shed Flex call (503) is worth retrying after a longer pause than a Standard blip: capacity
+ * frees up in minutes. Attempts still stop at the item deadline.
+ */
+export const FLEX_RETRY_POLICY: RetryPolicy = { maxAttempts: 5, baseDelayMs: 2000, maxDelayMs: 60_000 };
 const MAX_ITEM_DEADLINE_SECONDS = 3600;
 
 export interface ResilienceDefaults {
@@ -28,6 +37,8 @@ export interface ResilienceDefaults {
 	service?: string;
 	/** A sentence added to Parallel Calls' description: what raising it trades on this node. */
 	parallelCallsNote?: string;
+	/** Leave out the Service Tier option (a node that never calls Gemini's generateContent). */
+	withoutServiceTier?: boolean;
 }
 
 /** The options with their defaults; a node may override a default (e.g. a TTS node's cap). */
@@ -88,6 +99,7 @@ export function resilienceOptionProperties(defaults: ResilienceDefaults = {}): I
 			description: `Most time one ${service} call may take before it is retried; never longer than what is left of the item deadline`,
 		},
 	];
+	if (!defaults.withoutServiceTier) properties.push(serviceTierOption());
 	return properties.map((property) => {
 		const override = overrides[property.name];
 		return override === undefined ? property : { ...property, default: override };
@@ -101,10 +113,35 @@ export interface ResilienceOptions {
 	parallelCalls: number;
 	parallelItems: number;
 	hedge: boolean;
+	serviceTier: ServiceTier;
+	/** True when Max Attempts per Call was left at its default (Flex then allows more). */
+	defaultAttempts: boolean;
 }
 
-/** Reads the shared options from a node's Options collection value, defaults filled in. */
+/**
+ * Reads the shared options from a node's Options collection value, defaults filled in. With the
+ * Flex tier, a timeout or deadline left unset gets Flex's longer default and hedging is off unless
+ * turned on (a backup Flex call would be billed and only races a queue).
+ */
 export function readResilience(options: IDataObject, defaults: ResilienceDefaults = {}): ResilienceOptions {
+	const serviceTier = readServiceTier(options);
+	const flex = serviceTier === 'flex';
+	const tierDefaults: ResilienceDefaults = flex
+		? {
+				...defaults,
+				callTimeoutSeconds: Math.max(defaults.callTimeoutSeconds ?? 0, FLEX_CALL_TIMEOUT_SECONDS),
+				itemDeadlineSeconds: Math.max(defaults.itemDeadlineSeconds ?? 0, FLEX_ITEM_DEADLINE_SECONDS),
+			}
+		: defaults;
+	return {
+		...readLimits(options, tierDefaults),
+		hedge: flex ? options.hedgeSlowCalls === true : options.hedgeSlowCalls !== false,
+		serviceTier,
+		defaultAttempts: options.maxAttempts === undefined,
+	};
+}
+
+function readLimits(options: IDataObject, defaults: ResilienceDefaults): Omit<ResilienceOptions, 'hedge' | 'serviceTier' | 'defaultAttempts'> {
 	return {
 		maxAttempts: numberOr(options.maxAttempts, DEFAULT_RETRY_POLICY.maxAttempts),
 		callTimeoutMs:
@@ -117,7 +154,6 @@ export function readResilience(options: IDataObject, defaults: ResilienceDefault
 			) * MS_PER_SECOND,
 		parallelCalls: numberOr(options.parallelCalls, defaults.parallelCalls ?? DEFAULT_PARALLEL_CALLS),
 		parallelItems: numberOr(options.parallelItems, defaults.parallelItems ?? DEFAULT_PARALLEL_ITEMS),
-		hedge: options.hedgeSlowCalls !== false,
 	};
 }
 
@@ -128,12 +164,15 @@ export function resilienceSettings(
 	retryInvalidOutput = true,
 	now = Date.now(),
 ): ResilienceSettings {
+	const flex = options.serviceTier === 'flex';
+	const policy = flex ? FLEX_RETRY_POLICY : DEFAULT_RETRY_POLICY;
 	return {
 		slots,
-		retry: { ...DEFAULT_RETRY_POLICY, maxAttempts: options.maxAttempts },
+		retry: { ...policy, maxAttempts: flex && options.defaultAttempts ? FLEX_RETRY_POLICY.maxAttempts : options.maxAttempts },
 		callTimeoutMs: options.callTimeoutMs,
 		deadlineAt: now + options.itemDeadlineMs,
 		retryInvalidOutput,
 		hedge: options.hedge,
+		serviceTier: options.serviceTier,
 	};
 }

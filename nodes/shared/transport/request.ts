@@ -22,6 +22,8 @@ export interface ApiCall {
 export interface ApiResponse<T> {
 	body: T;
 	statusCode: number;
+	/** Response headers as n8n's helper returns them (lower-case names). */
+	headers: Record<string, unknown>;
 }
 
 const HTTP_BAD_REQUEST = 400;
@@ -103,7 +105,7 @@ export async function requestOnce<T>(
 				: Math.max(fromHeader ?? 0, fromBody ?? 0);
 		throw new GoogleHttpError(service, statusCode, status, message, minDelayMs);
 	}
-	return { body: full.body as T, statusCode };
+	return { body: full.body as T, statusCode, headers: isRecord(full.headers) ? full.headers : {} };
 }
 
 function transportFailure(

@@ -15,6 +15,7 @@ import { CallNotNeededError } from '../errors';
 import { credentialKey } from '../credentials';
 import { classifyFailure } from './classify';
 import type { ResolvedCredential } from '../credentials';
+import type { ServiceTier } from '../gemini/serviceTier';
 
 export interface ResilienceSettings {
 	retry: RetryPolicy;
@@ -45,6 +46,8 @@ export interface ResilienceSettings {
 	operation?: string;
 	/** Overrides of DEFAULT_HEDGE_POLICY (tests and benchmarks). */
 	hedgePolicy?: Partial<HedgePolicy>;
+	/** Gemini generateContent calls ask for this tier (absent: Standard). Other APIs ignore it. */
+	serviceTier?: ServiceTier;
 }
 
 /** Aborted on purpose rather than failed: it lost a hedge race, or its answer stopped being needed. */
@@ -58,7 +61,22 @@ export interface CallAccounting {
 	retries: number;
 	failedCalls: number;
 	promptTokens: number;
+	/** Output tokens as billed: text or audio answer plus thinking. */
 	outputTokens: number;
+	/** The thinking part of outputTokens. */
+	thinkingTokens: number;
+	/** The audio part of outputTokens (speech models). */
+	audioOutputTokens: number;
+	/** Characters billed by Cloud Text-to-Speech. */
+	characters: number;
+	/** Estimated USD of the calls that could be priced (see gemini/pricing.ts). */
+	costUsd: number;
+	/** Answered calls that could not be priced (unknown model, tier or voice family). */
+	unpricedCalls: number;
+	/** What the estimate leaves out and why, each reason once. */
+	costNotes: string[];
+	/** Answered calls by the tier that served them ("standard", "flex", "priority"). */
+	servedTiers: Record<string, number>;
 	latenciesMs: number[];
 	/** Backup requests sent because an attempt ran far past its usual latency. */
 	hedges: number;
@@ -73,6 +91,13 @@ export function newAccounting(): CallAccounting {
 		failedCalls: 0,
 		promptTokens: 0,
 		outputTokens: 0,
+		thinkingTokens: 0,
+		audioOutputTokens: 0,
+		characters: 0,
+		costUsd: 0,
+		unpricedCalls: 0,
+		costNotes: [],
+		servedTiers: {},
 		latenciesMs: [],
 		hedges: 0,
 		hedgeWins: 0,

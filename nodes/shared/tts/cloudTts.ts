@@ -5,6 +5,8 @@ import type { RequestContext } from '../transport/request';
 import { resilientCall } from '../transport/resilientCall';
 import type { CallAccounting, ResilienceSettings } from '../transport/resilientCall';
 import type { ResolvedCredential } from '../credentials';
+import { billedCharacters } from '../gemini/pricing';
+import { countCloudTtsUsage } from '../gemini/usage';
 
 /**
  * Google Cloud Text-to-Speech v1 over REST: `text:synthesize`, the voice list, and what each
@@ -109,6 +111,7 @@ export async function synthesizeSpeech<T>(
 			timeoutMs,
 			signal,
 		);
+		countCloudTtsUsage(accounting, request.voiceName, billedCharacters(request.input));
 		const content = typeof response.body?.audioContent === 'string' ? response.body.audioContent : '';
 		return accept(Buffer.from(content, 'base64'), ENCODING_MIME_TYPES[request.audio.encoding]);
 	});

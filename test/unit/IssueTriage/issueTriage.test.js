@@ -125,6 +125,14 @@ describe('outputs', () => {
 			breaker: { state: 'closed', consecutiveFailures: 0 },
 		});
 		expect(report.promptTokens).toBeGreaterThan(0);
+		// Cost: the tokens it is computed from, at the tier that served each call.
+		const { modelPrices } = require('../../../nodes/shared/gemini/pricing');
+		const price = modelPrices(MODEL);
+		expect(report.tokens.input).toBe(report.promptTokens);
+		expect(report.tokens.output + report.tokens.thinking).toBe(report.outputTokens);
+		expect(report.servedTiers).toEqual({ standard: 5 });
+		expect(report.estimatedCostUsd).toBeGreaterThan(0);
+		expect(report.estimatedCostUsd).toBeCloseTo((report.tokens.input * price.input + report.outputTokens * price.output) / 1e6, 5);
 		expect(output[6].at(-1).pairedItem).toHaveLength(5);
 	});
 

@@ -9,6 +9,8 @@ describe('callReport: the call part of every node report', () => {
 		const report = callReport(accounting, { startedAt: 1000, now: 3456, cacheHits: 3 });
 		expect(report).toEqual({
 			apiCalls: 5, retries: 2, failedCalls: 1, promptTokens: 100, outputTokens: 40,
+			tokens: { input: 100, output: 40, thinking: 0, audioOutput: 0, characters: 0 },
+			estimatedCostUsd: 0, costNotes: [], servedTiers: {},
 			avgCallLatencyMs: 200, maxCallLatencyMs: 300, hedges: 1, hedgeWins: 1, cacheHits: 3,
 			durationSeconds: 2.46, fallbackUsed: false, fallbackReason: null,
 		});
@@ -42,7 +44,9 @@ describe('shared resilience options', () => {
 		expect(read).toEqual({
 			maxAttempts: defaults.maxAttempts, callTimeoutMs: DEFAULT_CALL_TIMEOUT_MS, itemDeadlineMs: DEFAULT_ITEM_DEADLINE_MS,
 			parallelCalls: defaults.parallelCalls, parallelItems: defaults.parallelItems, hedge: true,
+			serviceTier: 'standard', defaultAttempts: true,
 		});
+		expect(defaults.serviceTier).toBe('standard');
 	});
 
 	test('a node can override a default, and the reader follows it', () => {
