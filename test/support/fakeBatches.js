@@ -72,7 +72,8 @@ function createBatchStore({ opts, C, HttpError, bad, generate }) {
 			answers: undefined,
 		};
 		batches.set(record.name, record);
-		return operation(record, now);
+		// Google answers a create with the new batch PENDING, however fast it will run.
+		return operation(record, now, 'BATCH_STATE_PENDING');
 	}
 
 	function stateOf(record, now) {
@@ -98,8 +99,8 @@ function createBatchStore({ opts, C, HttpError, bad, generate }) {
 		}
 	}
 
-	function operation(record, now) {
-		const state = stateOf(record, now);
+	function operation(record, now, forcedState) {
+		const state = forcedState || stateOf(record, now);
 		const total = record.entries.length;
 		const done = !['BATCH_STATE_PENDING', 'BATCH_STATE_RUNNING'].includes(state);
 		const metadata = {

@@ -39,7 +39,8 @@ export interface GenerateResult {
 	finishReason?: string;
 }
 
-interface GeminiResponse {
+/** A GenerateContentResponse as far as we read it (also what each answer of a batch holds). */
+export interface GeminiResponse {
 	candidates?: Array<{
 		content?: { parts?: Array<{ text?: string; thought?: boolean }> };
 		finishReason?: string;
@@ -101,7 +102,8 @@ export function readCandidateText(response: GeminiResponse): GenerateResult {
 	return { text, finishReason: candidate?.finishReason };
 }
 
-function countUsage(accounting: CallAccounting, response: GeminiResponse): void {
+/** Adds a response's tokens (thinking counted as output, as it is billed) to the accounting. */
+export function countUsage(accounting: CallAccounting, response: GeminiResponse): void {
 	const usage = response.usageMetadata;
 	if (!usage) return;
 	accounting.promptTokens += usage.promptTokenCount ?? 0;
