@@ -6,6 +6,9 @@ import { resilienceOptionProperties } from '../shared/node/resilienceOptions';
 import { DEFAULT_DUPLICATE_STRICTNESS, DEFAULT_THRESHOLDS } from './engine/duplicates';
 import { LABELS } from './engine/labels';
 import {
+	DEFAULT_BATCH_FAILURE,
+	DEFAULT_BATCH_FIELD,
+	DEFAULT_ECONOMY,
 	DEFAULT_BATCH_SIZE,
 	DEFAULT_COUNT,
 	DEFAULT_CUSTOM_TEMPLATES,
@@ -49,6 +52,34 @@ const missionOptions: INodeProperties[] = [
 		default: DEFAULT_BATCH_SIZE,
 		description:
 			'Missions asked for in one Gemini call (1 to 10). 0 = automatic: the remainder is spread over Parallel Calls so it goes out in one round, within Max Output Tokens.',
+	},
+	{
+		displayName: LABELS.economy,
+		name: 'economy',
+		type: 'options',
+		options: [
+			{ name: 'Off', value: 'off', description: 'Standard Gemini calls: missions now, at the standard price' },
+			{
+				name: 'For Large Requests (100+)',
+				value: 'largeRequests',
+				description: 'From 100 missions, the AI part goes to Google\'s Batch API: about half the price, answered within 24 hours',
+			},
+			{ name: 'Always', value: 'always', description: 'The AI part always goes to Google\'s Batch API' },
+		],
+		default: DEFAULT_ECONOMY,
+		description:
+			'Whether the missions AI writes go to Google\'s Batch API as one job (about 50% cheaper, typically minutes to hours, at most 24 h). The Report then says "waitingForBatch": loop it through a Wait node (economy.nextCheckSeconds) into a Mission Generator set to Check Batch.',
+	},
+	{
+		displayName: LABELS.batchFailure,
+		name: 'batchFailure',
+		type: 'options',
+		options: [
+			{ name: 'Use Standard Calls', value: 'standardCalls', description: 'An expired or failed batch is replaced by standard calls; the report says so' },
+			{ name: 'Fail the Job', value: 'fail', description: 'The item fails with Google\'s reason' },
+		],
+		default: DEFAULT_BATCH_FAILURE,
+		description: 'What happens when Google\'s batch expires, fails or is cancelled (Economy only)',
 	},
 	{
 		displayName: LABELS.customTemplates,
@@ -226,17 +257,41 @@ export const OPTIONS: INodeProperties[] = [...missionOptions, ...resilienceOptio
 	a.displayName.localeCompare(b.displayName),
 );
 
+const GENERATE_ONLY = { show: { operation: ['generate'] } };
+
 export const missionGeneratorProperties: INodeProperties[] = [
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{ name: 'Generate Missions', value: 'generate', action: 'Generate missions', description: 'Templates first, Gemini for the rest (or Google\'s Batch API with Economy)' },
+			{ name: 'Check Batch', value: 'checkBatch', action: 'Check an economy batch', description: 'Read a waiting Economy batch; deliver the missions once it ended' },
+			{ name: 'Cancel Batch', value: 'cancelBatch', action: 'Cancel an economy batch', description: 'Cancel a waiting Economy batch at Google' },
+		],
+		default: 'generate',
+	},
+	{
+		displayName: 'Batch Field',
+		name: 'batchField',
+		type: 'string',
+		default: DEFAULT_BATCH_FIELD,
+		displayOptions: { show: { operation: ['checkBatch', 'cancelBatch'] } },
+		description: 'The input item\'s field holding the waiting batch: the "economy" object of a Mission Generator Report (dots for nested fields)',
+	},
 	{
 		displayName:
 			'Missions come from the built-in templates first; Gemini writes only the rest. Without a Gemini credential the node fills what it can from templates and says so in the report.',
 		name: 'notice',
+		displayOptions: GENERATE_ONLY,
 		type: 'notice',
 		default: '',
 	},
 	{
 		displayName: LABELS.tier,
 		name: 'tier',
+		displayOptions: GENERATE_ONLY,
 		type: 'options',
 		options: MISSION_TIERS.map((tier) => ({
 			name: tier.charAt(0) + tier.slice(1).toLowerCase(),
@@ -249,6 +304,7 @@ export const missionGeneratorProperties: INodeProperties[] = [
 	{
 		displayName: LABELS.count,
 		name: 'count',
+		displayOptions: GENERATE_ONLY,
 		type: 'number',
 		typeOptions: { minValue: MIN_COUNT, maxValue: MAX_COUNT },
 		default: DEFAULT_COUNT,
@@ -257,6 +313,7 @@ export const missionGeneratorProperties: INodeProperties[] = [
 	{
 		displayName: LABELS.locale,
 		name: 'locale',
+		displayOptions: GENERATE_ONLY,
 		type: 'options',
 		options: [
 			{ name: 'English', value: 'en' },

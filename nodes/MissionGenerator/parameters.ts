@@ -6,6 +6,7 @@ import { invalidParameter, modelParameter, numberOption, numberOr, readPath, who
 import { readResilience } from '../shared/node/resilienceOptions';
 import { DEFAULT_DUPLICATE_STRICTNESS, DUPLICATE_STRICTNESS } from './engine/duplicates';
 import type { DuplicateStrictness } from './engine/duplicates';
+import type { BatchFailurePolicy, EconomyMode } from './engine/economy';
 import type { MissionJob } from './engine/job';
 import { LABELS } from './engine/labels';
 import { canonicalTier } from './engine/tier';
@@ -66,6 +67,23 @@ export const DEFAULT_THEMES = [
 	{ name: 'goals', focus: 'Setting financial goals', keywords: 'goal, objective, plan' },
 	{ name: 'analysis', focus: 'Analysing and understanding personal finances', keywords: 'analyse, understand, discover' },
 ];
+
+export type MissionOperation = 'generate' | 'checkBatch' | 'cancelBatch';
+export const DEFAULT_ECONOMY: EconomyMode = 'off';
+export const DEFAULT_BATCH_FAILURE: BatchFailurePolicy = 'standardCalls';
+export const DEFAULT_BATCH_FIELD = 'economy';
+const ECONOMY_MODES: readonly EconomyMode[] = ['off', 'largeRequests', 'always'];
+
+export function readOperation(ctx: IExecuteFunctions): MissionOperation {
+	const value = String(ctx.getNodeParameter('operation', 0, 'generate'));
+	return value === 'checkBatch' || value === 'cancelBatch' ? value : 'generate';
+}
+
+/** Check Batch / Cancel Batch: the waiting batch's state as the Report gave it, from the input item. */
+export function readBatchState(ctx: IExecuteFunctions, itemIndex: number): unknown {
+	const field = String(ctx.getNodeParameter('batchField', itemIndex, DEFAULT_BATCH_FIELD) ?? '').trim() || DEFAULT_BATCH_FIELD;
+	return readPath(ctx.getInputData()[itemIndex]?.json ?? {}, field);
+}
 
 export interface ExecutionParameters {
 	parallelCalls: number;
@@ -213,6 +231,8 @@ export function readItemParameters(ctx: IExecuteFunctions, itemIndex: number): M
 		progressToken: String(movedOption(ctx, itemIndex, options, 'progressToken') ?? ''),
 		jobId: String(movedOption(ctx, itemIndex, options, 'jobId') ?? '').trim(),
 		resilience: readResilience(options, MISSION_RESILIENCE_DEFAULTS),
+		economy: ECONOMY_MODES.includes(options.economy as EconomyMode) ? (options.economy as EconomyMode) : DEFAULT_ECONOMY,
+		onBatchFailure: options.batchFailure === 'fail' ? 'fail' : DEFAULT_BATCH_FAILURE,
 	};
 }
 

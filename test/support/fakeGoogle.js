@@ -5,8 +5,8 @@
 //
 //   const fake = await startFakeGoogle({ seed, latencyMs, latencyJitter, apiKeys, rejectStatus, rpmPerKey,
 //     windowMs, maxConcurrency, concurrencyStatus, duplicateRate, faults: {...}, generateJson, ttsCharsPerSecond,
-//     retiredModels });
-//   fake.url / configure(partial) / script(pathSubstring, steps) / stats() / reset() / close()
+//     retiredModels, batch });
+//   fake.url / configure(partial) / script(pathSubstring, steps) / stats() / batches() / reset() / close()
 // apiKeys: null accepts any non-empty key (stats then use 'key#<sha256 prefix>').
 // Randomness is derived per request from (seed, route, model, query, raw body, n-th repeat of that
 // request), so results do not depend on arrival order under concurrency; repeats of a request differ.
@@ -27,11 +27,14 @@
 // usageMetadata.serviceTier. flex: { latencyMs, shedRate } makes Flex calls slower and sheds that fraction
 // with 503 UNAVAILABLE; priority: { downgradeRate } serves that fraction of Priority calls at standard.
 // Routes: GET /v1beta|v1/models[/{m}], POST /v1beta|v1/models/{m}:generateContent|streamGenerateContent|
-// embedContent|batchEmbedContents|countTokens, POST /v1/text:synthesize, GET /v1/voices.
+// embedContent|batchEmbedContents|countTokens|batchGenerateContent, GET /v1beta|v1/batches/{id},
+// POST /v1beta|v1/batches/{id}:cancel (the Batch API, see fakeBatches.js and the `batch` option),
+// POST /v1/text:synthesize, GET /v1/voices.
 const http = require('node:http');
 const crypto = require('node:crypto');
 const C = require('./fakeGoogleContent');
 const audio = require('./audio');
+const { createBatchStore, INLINE_LIMIT_BYTES } = require('./fakeBatches');
 
 const STATUS = { 400: 'INVALID_ARGUMENT', 401: 'UNAUTHENTICATED', 403: 'PERMISSION_DENIED', 404: 'NOT_FOUND', 408: 'DEADLINE_EXCEEDED', 409: 'ABORTED', 429: 'RESOURCE_EXHAUSTED', 499: 'CANCELLED', 500: 'INTERNAL', 501: 'NOT_IMPLEMENTED', 503: 'UNAVAILABLE', 504: 'DEADLINE_EXCEEDED' };
 const MESSAGES = {
@@ -109,11 +112,14 @@ function matchRoute(method, pathname) {
 	m = /^\/(v1|v1beta)\/models\/([^/:]+)(?::([A-Za-z]+))?$/.exec(pathname);
 	if (m && !m[3] && method === 'GET') return { name: 'getModel', version: m[1], model: decodeURIComponent(m[2]) };
 	if (m && m[3] && method === 'POST') return { name: m[3], version: m[1], model: decodeURIComponent(m[2]) };
+	m = /^\/(v1|v1beta)\/batches\/([^/:]+)(?::cancel)?$/.exec(pathname);
+	if (m && method === 'GET' && !pathname.endsWith(':cancel')) return { name: 'getBatch', version: m[1], batch: m[2] };
+	if (m && method === 'POST' && pathname.endsWith(':cancel')) return { name: 'cancelBatch', version: m[1], batch: m[2] };
 	if (pathname === '/v1/text:synthesize' && method === 'POST') return { name: 'synthesize', service: 'texttospeech' };
 	if (pathname === '/v1/voices' && method === 'GET') return { name: 'listVoices', service: 'texttospeech' };
 	return null;
 }
-const METHODS = new Set(['generateContent', 'streamGenerateContent', 'embedContent', 'batchEmbedContents', 'countTokens']);
+const METHODS = new Set(['generateContent', 'streamGenerateContent', 'embedContent', 'batchEmbedContents', 'countTokens', 'batchGenerateContent']);
 
 function findModel(route, method, retired) {
 	const gone = retiredAnswer(retired, route.model);
@@ -210,7 +216,10 @@ function startFakeGoogle(userOptions = {}) {
 	const opts = { ...DEFAULTS, ...userOptions, faults: { ...DEFAULT_FAULTS, ...(userOptions.faults || {}) } };
 	let stats, scripts, occurrences, memory, windows;
 	const timers = new Set();
+	// Function declarations below are hoisted, so the store can take generateContent here.
+	const batches = createBatchStore({ opts, C, HttpError, bad, generate: (route, body, rng) => generateContent(route, body, rng) });
 	const reset = () => {
+		batches.clear();
 		stats = { calls: 0, byRoute: {}, byStatus: {}, inFlight: stats ? stats.inFlight : 0, maxConcurrencySeen: stats ? stats.inFlight : 0, perKeyTimestamps: {}, requests: [] };
 		scripts = [];
 		occurrences = new Map();
@@ -374,6 +383,13 @@ function startFakeGoogle(userOptions = {}) {
 
 	function dispatch(route, url, body, rng, fault) {
 		switch (route.name) {
+			case 'batchGenerateContent':
+				findModel(route, 'generateContent', opts.retiredModels);
+				return batches.create(route, body);
+			case 'getBatch':
+				return batches.get(route.batch);
+			case 'cancelBatch':
+				return batches.cancel(route.batch);
 			case 'listModels': {
 				const size = Math.min(1000, num(url.searchParams.get('pageSize')) || 50);
 				const token = url.searchParams.get('pageToken');
@@ -468,6 +484,10 @@ function startFakeGoogle(userOptions = {}) {
 		ts.push(record.at);
 		if (ts.length > 5000) ts.shift();
 		if (body === undefined) return sendError(res, record, bad(`Invalid JSON payload received. Unexpected token.\n${rawBody.slice(0, 40)}\n^`));
+		// Before the body is hashed for randomness: hashing 20 MB in JS would take seconds.
+		if (route.name === 'batchGenerateContent' && Buffer.byteLength(rawBody) > INLINE_LIMIT_BYTES) {
+			return sendError(res, record, bad(`Request payload size exceeds the limit: ${INLINE_LIMIT_BYTES} bytes.`));
+		}
 
 		const fp = `${name}|${route.model || ''}|${url.search}|${rawBody}`;
 		const n = occurrences.get(fp) || 0;
@@ -587,6 +607,8 @@ function startFakeGoogle(userOptions = {}) {
 				scriptsPending: scripts.reduce((a, s) => a + s.queue.length, 0),
 			};
 		},
+		/** The Batch API jobs the fake holds: { name, model, displayName, state, requests, cancelled }. */
+		batches() { return batches.list(); },
 		reset() { reset(); return fake; },
 		close() {
 			for (const t of timers) clearTimeout(t);

@@ -546,3 +546,101 @@ describe('models of today: thinking rules, retired models, 3.8 speech', () => {
 		expect(partsOf((await speak('gemini-3.1-flash-tts-preview')).json)[0].inlineData.mimeType).toBe('audio/L16;codec=pcm;rate=24000');
 	});
 });
+
+describe('Batch API (issue #24)', () => {
+	const BATCH = '/v1beta/models/gemini-2.5-flash:batchGenerateContent';
+	const inline = (texts, generationConfig) => ({
+		batch: {
+			displayName: 'missions',
+			inputConfig: { requests: { requests: texts.map((text, i) => ({ request: prompt(text, generationConfig), metadata: { key: `k${i}` } })) } },
+		},
+	});
+	const id = (op) => op.name.slice('batches/'.length);
+
+	test('create answers an Operation in PENDING; get moves PENDING → RUNNING → SUCCEEDED over the configured time', async () => {
+		const fake = await start({ apiKeys: [KEY], batch: { pendingMs: 60, runningMs: 60 } });
+		const created = await call(fake, BATCH, inline(['one', 'two', 'three']));
+		expect(created.status).toBe(200);
+		expect(created.json.name).toMatch(/^batches\/[a-z0-9]+$/);
+		expect(created.json.done).toBeUndefined();
+		expect(created.json.metadata).toMatchObject({ state: 'BATCH_STATE_PENDING', model: 'models/gemini-2.5-flash', displayName: 'missions', batchStats: { requestCount: '3', pendingRequestCount: '3' }, name: created.json.name });
+		const states = [];
+		for (const end = Date.now() + 2000; Date.now() < end;) {
+			const got = await call(fake, `/v1beta/${created.json.name}`);
+			states.push(got.json.metadata.state);
+			if (got.json.done) break;
+			await sleep(15);
+		}
+		expect([...new Set(states)]).toEqual(['BATCH_STATE_PENDING', 'BATCH_STATE_RUNNING', 'BATCH_STATE_SUCCEEDED']);
+		const done = await call(fake, `/v1/batches/${id(created.json)}`);
+		expect(done.json.done).toBe(true);
+		const answers = done.json.response.inlinedResponses.inlinedResponses;
+		expect(answers).toHaveLength(3);
+		expect(done.json.metadata.output.inlinedResponses.inlinedResponses).toEqual(answers);
+		expect(answers.map((a) => a.metadata)).toEqual([{ key: 'k0' }, { key: 'k1' }, { key: 'k2' }]);
+		for (const a of answers) expect(partsOf(a.response)[0].text.length).toBeGreaterThan(10);
+		expect(done.json.metadata.batchStats).toEqual({ requestCount: '3', successfulRequestCount: '3' });
+		expect(fake.stats().byRoute).toMatchObject({ batchGenerateContent: 1, getBatch: expect.any(Number) });
+	});
+
+	test('answers come from the same generator as generateContent: JSON mode follows the schema', async () => {
+		const fake = await start({ apiKeys: [KEY] });
+		const created = await call(fake, BATCH, inline(['a', 'b'], jsonMode(MISSIONS)));
+		const done = await call(fake, `/v1beta/${created.json.name}`);
+		for (const a of done.json.response.inlinedResponses.inlinedResponses) {
+			expect(schemaErrors(JSON.parse(partsOf(a.response)[0].text), MISSIONS)).toEqual([]);
+			expect(a.response.usageMetadata.candidatesTokenCount).toBeGreaterThan(0);
+		}
+	});
+
+	test('partial failures: failRequests and failRate give per-request errors, counted in batchStats; metadata can be left out', async () => {
+		const fake = await start({ apiKeys: [KEY], batch: { failRequests: [1], echoMetadata: false } });
+		const created = await call(fake, BATCH, inline(['a', 'b', 'c']));
+		const done = await call(fake, `/v1beta/${created.json.name}`);
+		const answers = done.json.response.inlinedResponses.inlinedResponses;
+		expect(answers[1]).toEqual({ error: { code: 500, message: expect.any(String), status: 'INTERNAL' } });
+		expect(answers[0].response).toBeDefined();
+		expect(answers.every((a) => a.metadata === undefined)).toBe(true);
+		expect(done.json.metadata.batchStats).toEqual({ requestCount: '3', successfulRequestCount: '2', failedRequestCount: '1' });
+
+		fake.configure({ batch: { failRate: 1, failRequests: [], echoMetadata: true } });
+		const all = await call(fake, `/v1beta/${(await call(fake, BATCH, inline(['x', 'y']))).json.name}`);
+		expect(all.json.response.inlinedResponses.inlinedResponses.map((a) => a.error.code)).toEqual([500, 500]);
+	});
+
+	test('expired and failed batches end without answers; FAILED carries Google\'s reason', async () => {
+		const fake = await start({ apiKeys: [KEY], batch: { outcome: 'expired' } });
+		const expired = await call(fake, `/v1beta/${(await call(fake, BATCH, inline(['a']))).json.name}`);
+		expect(expired.json).toMatchObject({ done: true, metadata: { state: 'BATCH_STATE_EXPIRED' } });
+		expect(expired.json.response).toBeUndefined();
+		fake.configure({ batch: { outcome: 'failed', failMessage: 'Quota exceeded for batch' } });
+		const failed = await call(fake, `/v1beta/${(await call(fake, BATCH, inline(['a']))).json.name}`);
+		expect(failed.json).toMatchObject({ done: true, metadata: { state: 'BATCH_STATE_FAILED' }, error: { message: 'Quota exceeded for batch' } });
+	});
+
+	test('cancel ends a running batch as CANCELLED and leaves a finished one alone; unknown batches are 404', async () => {
+		const fake = await start({ apiKeys: [KEY], batch: { runningMs: 60000 } });
+		const created = await call(fake, BATCH, inline(['a']));
+		expect((await call(fake, `/v1beta/${created.json.name}`)).json.metadata.state).toBe('BATCH_STATE_RUNNING');
+		const cancelled = await call(fake, `/v1beta/${created.json.name}:cancel`, {});
+		expect(cancelled).toMatchObject({ status: 200, json: {} });
+		expect((await call(fake, `/v1beta/${created.json.name}`)).json).toMatchObject({ done: true, metadata: { state: 'BATCH_STATE_CANCELLED' } });
+		expect(fake.batches()).toEqual([expect.objectContaining({ name: created.json.name, state: 'BATCH_STATE_CANCELLED', cancelled: true, requests: 1 })]);
+		expect((await call(fake, '/v1beta/batches/nope')).status).toBe(404);
+		expect((await call(fake, '/v1beta/batches/nope:cancel', {})).json.error.status).toBe('NOT_FOUND');
+	});
+
+	test('bad batches are 400s: no requests, unknown fields, over 20 MB; unknown models 404; keys are required', async () => {
+		const fake = await start({ apiKeys: [KEY] });
+		expect((await call(fake, BATCH, { batch: { inputConfig: { requests: { requests: [] } } } })).status).toBe(400);
+		const stray = await call(fake, BATCH, { batch: { inputConfig: { requests: { requests: [{ request: prompt('a'), key: 'k' }] } } } });
+		expect(stray.status).toBe(400);
+		expect(stray.json.error.message).toMatch(/Unknown name "key"/);
+		const huge = await call(fake, BATCH, inline(['x'.repeat(21 * 1024 * 1024)]));
+		expect(huge.status).toBe(400);
+		expect(huge.json.error.message).toMatch(/exceeds the limit: 20971520 bytes/);
+		expect((await call(fake, '/v1beta/models/gemini-0:batchGenerateContent', inline(['a']))).status).toBe(404);
+		expect((await call(fake, BATCH, inline(['a']), { key: null })).status).toBe(403);
+		expect(fake.batches()).toEqual([]);
+	});
+});

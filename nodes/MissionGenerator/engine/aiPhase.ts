@@ -1,5 +1,5 @@
 import { generateStructured } from '../../shared/gemini/generate';
-import type { Validation } from '../../shared/gemini/generate';
+import type { GenerateRequest, Validation } from '../../shared/gemini/generate';
 import { mapWithConcurrency } from '../../shared/transport/concurrency';
 import { linkedAbortSignal, remainingMs } from '../../shared/transport/deadline';
 import type { RequestContext } from '../../shared/transport/request';
@@ -37,7 +37,7 @@ export interface AiPhaseResult {
 	lastErrorAt?: number;
 }
 
-interface Batch {
+export interface Batch {
 	size: number;
 	theme: ThemeSpec;
 }
@@ -106,7 +106,54 @@ export function planRound(missing: number, headroom: number, limits: BatchLimits
 }
 // ------------------------------------------------------------------ end of batch planning
 
-function toArray(value: unknown): Validation<unknown[]> {
+/** One batch's Gemini request; the Batch API path (economy.ts) sends the very same requests. */
+export function missionRequest(batch: Batch, tier: string, locale: string, ai: AiSettings, knownTitles: string[]): GenerateRequest {
+	return {
+		model: ai.model,
+		prompt: batchPrompt({ count: batch.size, tier, theme: batch.theme, knownTitles }),
+		systemInstruction: systemInstruction(locale),
+		responseSchema: missionBatchSchema(batch.size, tier),
+		temperature: ai.temperature,
+		topP: ai.topP,
+		maxOutputTokens: ai.maxOutputTokens,
+		// Missions need no reasoning, and thinking tokens would eat Max Output Tokens.
+		lowThinking: true,
+	};
+}
+
+/**
+ * Validates and de-duplicates one answer's missions into `result` until `needed` are accepted;
+ * says how many were looked at and how many rejected (they steer the next round's headroom).
+ */
+export function acceptMissions(
+	offeredMissions: readonly unknown[],
+	context: { tier: string; locale: string; theme: string; needed: number },
+	registry: DuplicateRegistry,
+	result: AiPhaseResult,
+): { offered: number; rejected: number } {
+	const { tier, locale, theme, needed } = context;
+	let offered = 0;
+	let rejected = 0;
+	for (const raw of offeredMissions) {
+		if (result.missions.length >= needed) break;
+		offered++;
+		const checked = validateAiMission(raw, tier);
+		if (!checked.ok) {
+			result.failedValidation++;
+			rejected++;
+			continue;
+		}
+		const mission = makeMission({ ...checked.value, tier, theme, locale }, 'ai');
+		if (registry.tryAdd(mission)) result.missions.push(mission);
+		else {
+			result.failedDuplicates++;
+			rejected++;
+		}
+	}
+	return { offered, rejected };
+}
+
+export function toArray(value: unknown): Validation<unknown[]> {
 	if (Array.isArray(value) && value.length > 0) return { ok: true, value };
 	// Some models wrap the array in an object despite the schema.
 	if (typeof value === 'object' && value !== null) {
@@ -150,21 +197,10 @@ export async function runAiPhase(
 	let rejected = 0;
 
 	const runBatch = async (batch: Batch): Promise<void> => {
-		const prompt = batchPrompt({ count: batch.size, tier, theme: batch.theme, knownTitles: registry.titles() });
 		const outcome = await generateStructured(
 			deps.ctx,
 			deps.credential,
-			{
-				model: ai.model,
-				prompt,
-				systemInstruction: systemInstruction(locale),
-				responseSchema: missionBatchSchema(batch.size, tier),
-				temperature: ai.temperature,
-				topP: ai.topP,
-				maxOutputTokens: ai.maxOutputTokens,
-				// Missions need no reasoning, and thinking tokens would eat Max Output Tokens.
-				lowThinking: true,
-			},
+			missionRequest(batch, tier, locale, ai, registry.titles()),
 			toArray,
 			// stillWanted keeps a call that just got its slot from being sent at all (it is asked after
 			// the answer that freed the slot was counted); the abort ends the calls already sent.
@@ -184,22 +220,9 @@ export async function runAiPhase(
 			onBatchDone(result.missions.length, `AI batch (${batch.theme.name}) failed`);
 			throw outcome.error;
 		}
-		for (const raw of outcome.answer) {
-			if (result.missions.length >= needed) break;
-			offered++;
-			const checked = validateAiMission(raw, tier);
-			if (!checked.ok) {
-				result.failedValidation++;
-				rejected++;
-				continue;
-			}
-			const mission = makeMission({ ...checked.value, tier, theme: batch.theme.name, locale }, 'ai');
-			if (registry.tryAdd(mission)) result.missions.push(mission);
-			else {
-				result.failedDuplicates++;
-				rejected++;
-			}
-		}
+		const counted = acceptMissions(outcome.answer, { tier, locale, theme: batch.theme.name, needed }, registry, result);
+		offered += counted.offered;
+		rejected += counted.rejected;
 		if (result.missions.length >= needed) enough.abort(new CallNotNeededError('enough missions arrived'));
 		onBatchDone(result.missions.length, `AI batch (${batch.theme.name}) done`);
 	};

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 
-import type { IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { GEMINI_CREDENTIAL_NAME, optionalGeminiCredential } from '../../shared/credentials';
@@ -9,10 +9,13 @@ import { toNodeError } from '../../shared/node/nodeError';
 import { resilienceSettings } from '../../shared/node/resilienceOptions';
 import type { ResilienceOptions } from '../../shared/node/resilienceOptions';
 import { processState } from '../../shared/state';
-import { costReport } from '../../shared/node/report';
+import { callReport, costReport } from '../../shared/node/report';
 import { newAccounting } from '../../shared/transport/resilientCall';
+import type { CallAccounting } from '../../shared/transport/resilientCall';
 import type { Semaphore } from '../../shared/transport/semaphore';
 import { SingleFlight } from '../../shared/transport/singleFlight';
+import { economyApplies, submitEconomy } from './economy';
+import type { BatchFailurePolicy, EconomyMode, EconomyOutcome, EconomyState } from './economy';
 import { generateMissions } from './generate';
 import type { GenerationResult } from './generate';
 import { ProgressReporter } from './progress';
@@ -28,6 +31,9 @@ export interface MissionJob {
 	/** Empty: a new one is made for this delivery. */
 	jobId: string;
 	resilience: ResilienceOptions;
+	/** Economy (Batch API) choice and what to do when the batch ends badly. */
+	economy: EconomyMode;
+	onBatchFailure: BatchFailurePolicy;
 }
 
 export interface JobOutcome {
@@ -36,6 +42,12 @@ export interface JobOutcome {
 	/** This delivery joined a generation another delivery of the same job had started. */
 	shared: boolean;
 	progress: ProgressCounts;
+	/** Economy: the batch is still at Google; the Report carries this state for Check Batch. */
+	waiting?: EconomyState;
+	/** Economy: what the batch did (name, state, missions from it and from standard calls). */
+	economy?: IDataObject;
+	/** Where the AI missions came from: batch, batch+standard, standard, templates. */
+	source?: string;
 }
 
 const inFlight = processState(
@@ -105,6 +117,14 @@ export async function runMissionJob(ctx: IExecuteFunctions, job: MissionJob, ite
 	const jobId = job.jobId || randomUUID();
 	const reporter = new ProgressReporter(ctx, job.progressUrl, jobId, job.progressToken);
 	const settings = resilienceSettings(job.resilience, calls);
+	if (credential && economyApplies(job.economy, request.count)) {
+		const startedAt = Date.now();
+		const ai = { ctx, credential, accounting: newAccounting(), settings };
+		const outcome = await submitEconomy(request, ai, job.onBatchFailure, { jobId }).catch((error: unknown) => {
+			throw toNodeError(ctx, error, itemIndex, credential.secrets, GEMINI_CREDENTIAL_NAME);
+		});
+		return economyOutcome(ctx, outcome, jobId, itemIndex, request.minimumMissions, credential.secrets, ai.accounting, startedAt);
+	}
 	try {
 		const { value, shared } = await inFlight.run(
 			flightKey(jobId, job, credential),
@@ -135,4 +155,53 @@ export async function runMissionJob(ctx: IExecuteFunctions, job: MissionJob, ite
 		await reporter.flush();
 		throw toNodeError(ctx, error, itemIndex, credential?.secrets ?? [], GEMINI_CREDENTIAL_NAME);
 	}
+}
+
+/** A finished or waiting Economy job as the router emits it; too few missions fail the item. */
+export function economyOutcome(
+	ctx: IExecuteFunctions,
+	outcome: EconomyOutcome,
+	jobId: string,
+	itemIndex: number,
+	minimumMissions: number,
+	secrets: string[],
+	accounting: CallAccounting,
+	startedAt: number,
+): JobOutcome {
+	const progress: ProgressCounts = { sent: 0, failed: 0, retried: 0, lastFailure: '' };
+	if (outcome.kind === 'waiting') {
+		const { state } = outcome;
+		const report: GenerationReport = {
+			tier: state.request.tier,
+			totalRequested: state.request.count,
+			totalCreated: 0,
+			successRate: 0,
+			templatesAvailable: 0,
+			fromTemplates: state.templateMissions.length,
+			repeatedFromOtherJobs: 0,
+			fromAi: 0,
+			failedDuplicates: 0,
+			failedValidation: 0,
+			failedApi: 0,
+			avgTimePerMission: 0,
+			aiRounds: 0,
+			notices: [`Waiting for Google's batch (economy): ${state.batchJob} is ${state.state}; check again in ${state.nextCheckSeconds} s with Check Batch.`],
+			...callReport(accounting, { startedAt }),
+		};
+		return { result: { missions: [], report }, jobId, shared: false, progress, waiting: state };
+	}
+	const { result } = outcome;
+	if (result.missions.length < minimumMissions) {
+		throw toNodeError(
+			ctx,
+			new NodeOperationError(ctx.getNode(), `Only ${result.missions.length} of ${result.report.totalRequested} missions could be delivered; Minimum Missions is ${minimumMissions}`, {
+				itemIndex,
+				description: result.report.fallbackReason ?? 'Lower Minimum Missions, add templates, or raise Max Refill Rounds.',
+			}),
+			itemIndex,
+			secrets,
+			GEMINI_CREDENTIAL_NAME,
+		);
+	}
+	return { result, jobId, shared: false, progress, economy: outcome.economy, source: outcome.source };
 }

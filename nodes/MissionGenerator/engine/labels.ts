@@ -16,4 +16,6 @@ export const LABELS = {
 	progressToken: 'Progress Token',
 	tier: 'Tier',
 	locale: 'Language',
+	economy: 'Economy (Batch API)',
+	batchFailure: 'When the Batch Fails',
 } as const;

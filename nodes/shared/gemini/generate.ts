@@ -45,7 +45,8 @@ export interface GenerateResult {
 	finishReason?: string;
 }
 
-interface GeminiResponse {
+/** A GenerateContentResponse as far as we read it (also what each answer of a batch holds). */
+export interface GeminiResponse {
 	candidates?: Array<{
 		content?: { parts?: Array<{ text?: string; thought?: boolean }> };
 		finishReason?: string;

@@ -1,6 +1,7 @@
 import type { CallAccounting } from '../transport/resilientCall';
 import { modelKind } from './catalog';
 import { cloudTtsCostUsd, geminiCallCostUsd } from './pricing';
+import type { PriceTier } from './pricing';
 import { servedTier } from './serviceTier';
 import type { ServiceTier } from './serviceTier';
 
@@ -56,7 +57,18 @@ export function countGeminiUsage(
 	headers: Record<string, unknown> | undefined,
 	at = Date.now(),
 ): void {
-	const tier = servedTier(headers, usage?.serviceTier, requested);
+	countPricedUsage(accounting, model, servedTier(headers, usage?.serviceTier, requested), usage, at);
+}
+
+/**
+ * One answer of a Gemini batch job, priced at the Batch API rate (50% of standard:
+ * https://ai.google.dev/gemini-api/docs/batch-mode). Its tier on the report reads `batch`.
+ */
+export function countBatchUsage(accounting: CallAccounting, model: string, usage: GeminiUsageMetadata | undefined, at = Date.now()): void {
+	countPricedUsage(accounting, model, 'batch', usage, at);
+}
+
+function countPricedUsage(accounting: CallAccounting, model: string, tier: PriceTier, usage: GeminiUsageMetadata | undefined, at: number): void {
 	accounting.servedTiers[tier] = (accounting.servedTiers[tier] ?? 0) + 1;
 	if (!usage) {
 		unpriced(accounting, 'A Gemini answer carried no usageMetadata, so its cost is unknown.');

@@ -301,7 +301,11 @@ describe('the panel', () => {
 	});
 
 	test('top level holds only what every run needs; the optional settings are under Options', () => {
-		expect(visible.map((p) => p.name)).toEqual(['notice', 'tier', 'count', 'locale', 'options']);
+		// Operation (Generate Missions by default; Check/Cancel Batch for Economy, issue #24) and the
+		// Batch Field, which only the two batch operations show.
+		expect(visible.map((p) => p.name)).toEqual(['operation', 'batchField', 'notice', 'tier', 'count', 'locale', 'options']);
+		const generateOnly = visible.filter((p) => p.displayOptions?.show?.operation?.join() === 'generate').map((p) => p.name);
+		expect(generateOnly).toEqual(['notice', 'tier', 'count', 'locale']);
 		const names = OPTIONS.map((o) => o.name);
 		for (const moved of ['existingMissionsField', 'customTemplates', 'progressUrl', 'progressToken', 'jobId', 'model']) {
 			expect(names).toContain(moved);

@@ -1,0 +1,48 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { GEMINI_CREDENTIAL_NAME, optionalGeminiCredential } from '../../shared/credentials';
+import { toNodeError } from '../../shared/node/nodeError';
+import { callReport } from '../../shared/node/report';
+import { resilienceSettings } from '../../shared/node/resilienceOptions';
+import type { ResilienceOptions } from '../../shared/node/resilienceOptions';
+import { newAccounting } from '../../shared/transport/resilientCall';
+import type { Semaphore } from '../../shared/transport/semaphore';
+import { cancelEconomy, checkEconomy, readEconomyState } from './economy';
+import { economyOutcome } from './job';
+import type { JobOutcome } from './job';
+
+/** Check Batch and Cancel Batch for one input item (the waiting state comes from the item). */
+export async function runBatchAction(
+	ctx: IExecuteFunctions,
+	action: 'checkBatch' | 'cancelBatch',
+	rawState: unknown,
+	resilience: ResilienceOptions,
+	itemIndex: number,
+	calls: Semaphore,
+): Promise<JobOutcome | { cancelled: IDataObject; jobId: string }> {
+	const read = readEconomyState(rawState);
+	if (!read.ok) {
+		throw new NodeOperationError(ctx.getNode(), `The Batch Field ${read.reason}`, {
+			itemIndex,
+			description: 'Connect the Report output of a Mission Generator that answered "waitingForBatch" (directly or through a Wait node), and keep Batch Field on "economy".',
+		});
+	}
+	const { state } = read;
+	const { credential, reason } = await optionalGeminiCredential(ctx, 'so the batch cannot be read', itemIndex);
+	if (!credential) {
+		throw new NodeOperationError(ctx.getNode(), 'Checking a Gemini batch needs the Gemini credential', { itemIndex, description: `${reason}. Select the credential the batch was submitted with.` });
+	}
+	const startedAt = Date.now();
+	const ai = { ctx, credential, accounting: newAccounting(), settings: resilienceSettings(resilience, calls) };
+	try {
+		if (action === 'cancelBatch') {
+			const cancelled = await cancelEconomy(state, ai);
+			return { cancelled: { ...cancelled, jobId: state.jobId, ...callReport(ai.accounting, { startedAt }) }, jobId: state.jobId };
+		}
+		const outcome = await checkEconomy(state, ai);
+		return economyOutcome(ctx, outcome, state.jobId, itemIndex, state.request.minimumMissions, credential.secrets, ai.accounting, startedAt);
+	} catch (error) {
+		throw toNodeError(ctx, error, itemIndex, credential.secrets, GEMINI_CREDENTIAL_NAME);
+	}
+}
