@@ -51,6 +51,19 @@ const say = (message) => process.stderr.write(`[queue ${new Date().toISOString()
 const ms = (v) => (Number.isFinite(v) ? v.toFixed(0) : '–');
 const ratio = (a, b) => (Number.isFinite(a / b) ? (a / b).toFixed(2) : '–');
 
+/** n8n's REST API answers 503 "Database is not ready!" while its database check lags under load: try again, bounded. */
+async function withRetry(fn, tries = 30, waitMs = 2000) {
+	for (let i = 1; ; i++) {
+		try {
+			return await fn();
+		} catch (error) {
+			if (i >= tries) throw error;
+			say(`REST read failed (${String(error.message).slice(0, 160)}), try ${i + 1} of ${tries} in ${waitMs} ms`);
+			await sleep(waitMs);
+		}
+	}
+}
+
 /** The mission job table through n8n's REST API (on the main; reads Postgres, takes no worker slot). */
 async function jobTable(main) {
 	const project = await main.rest.call('GET', '/projects/personal');
@@ -60,7 +73,7 @@ async function jobTable(main) {
 	const rowsUrl = `${base}/${table.id}/rows`;
 	const query = (filters, take, skip = 0) => {
 		const filter = filters.length ? `&filter=${encodeURIComponent(JSON.stringify({ type: 'and', filters }))}` : '';
-		return main.rest.call('GET', `${rowsUrl}?take=${take}&skip=${skip}&sortBy=${encodeURIComponent('id:asc')}${filter}`);
+		return withRetry(() => main.rest.call('GET', `${rowsUrl}?take=${take}&skip=${skip}&sortBy=${encodeURIComponent('id:asc')}${filter}`));
 	};
 	return {
 		/** Rows in all and rows not yet terminal. */
@@ -290,6 +303,38 @@ async function main() {
 			});
 			accepted += two.jobs.length;
 		}
+		// Part A is printed at once (a later failure keeps it)
+		const cores = os.cpus().length;
+		console.log(
+			`\nQueue mode: n8n ${runtime.N8N_VERSION}, Postgres + Redis + main + ${WORKERS} workers (concurrency ${runtime.DEFAULT_CONCURRENCY} each), cold start ${coldStartS.toFixed(0)} s; Google fake ${FAKE.latencyMs} ms ±${FAKE.latencyJitter * 100}%; ${cores} cores shared with other work (numbers are noisy)\n`,
+		);
+		if (one && two) {
+			console.log(`A. Scale: ${SCALE_JOBS} jobs per run, ${CONCURRENCY} posters (each: a job, then the floor), no faults; jobs of ${REQUESTS.map((r) => `${r.count} ${r.tier}`).join(', ')} in turn\n`);
+			row(['workers', 'jobs/s (until all terminal)', 'all terminal after (s)', 'succeeded', 'other', '202 p50 ms', '202 p99 ms', 'floor p50 ms', 'floor p99 ms', 'ours ÷ floor p50', 'ours ÷ floor p99', 'Gemini calls', 'load avg before → after']);
+			row(Array(13).fill('---'));
+			for (const p of [one, two]) {
+				const o = stats(p.ours);
+				const f = stats(p.floor);
+				row([
+					p.workers,
+					p.perSecond.toFixed(2),
+					p.seconds.toFixed(1),
+					p.succeeded,
+					p.other,
+					ms(o.p50),
+					ms(o.p99),
+					ms(f.p50),
+					ms(f.p99),
+					ratio(o.p50, f.p50),
+					ratio(o.p99, f.p99),
+					p.geminiCalls,
+					`${p.loadBefore.toFixed(1)} → ${p.loadAfter.toFixed(1)}`,
+				]);
+			}
+			console.log(
+				`\n2 workers ÷ 1 worker: jobs/s ${ratio(two.perSecond, one.perSecond)}, 202 p50 ${ratio(stats(two.ours).p50, stats(one.ours).p50)}, 202 p99 ${ratio(stats(two.ours).p99, stats(one.ours).p99)}; executions started per worker so far ${JSON.stringify(two.started)}`,
+			);
+		}
 
 		// B. Soak with 5% 429s; worker-1 SIGKILLed mid-run and restarted.
 		fake.configure({ faults: SOAK_FAULTS });
@@ -331,7 +376,7 @@ async function main() {
 		accepted += soak.jobs.length;
 		say(`B: all ${soak.jobs.length} posted; waiting for every job to end`);
 		const end = await settle(table, accepted, lastAccepted + SETTLE_MS);
-		say(`B: ${end.settled ? 'settled' : 'NOT settled'}; reading every job's status`);
+		say(`B: ${end.settled ? 'settled' : `NOT settled (${JSON.stringify(end)})`}; reading every job's status`);
 		const settledAt = Date.now();
 		const settledAfterS = (settledAt - lastAccepted) / 1000;
 		const firstRows = groupRows(await table.all());
@@ -402,38 +447,6 @@ async function main() {
 		}
 		const reportedAfter = interrupted.map((j) => Date.parse(firstRows.get(j.jobId)?.[0]?.updatedAt) - kill.at).filter(Number.isFinite);
 
-		// ---- Print
-		const cores = os.cpus().length;
-		console.log(
-			`\nQueue mode: n8n ${runtime.N8N_VERSION}, Postgres + Redis + main + ${WORKERS} workers (concurrency ${runtime.DEFAULT_CONCURRENCY} each), cold start ${coldStartS.toFixed(0)} s; Google fake ${FAKE.latencyMs} ms ±${FAKE.latencyJitter * 100}%; ${cores} cores shared with other work (numbers are noisy)\n`,
-		);
-		if (one && two) {
-			console.log(`A. Scale: ${SCALE_JOBS} jobs per run, ${CONCURRENCY} posters (each: a job, then the floor), no faults; jobs of ${REQUESTS.map((r) => `${r.count} ${r.tier}`).join(', ')} in turn\n`);
-			row(['workers', 'jobs/s (until all terminal)', 'all terminal after (s)', 'succeeded', 'other', '202 p50 ms', '202 p99 ms', 'floor p50 ms', 'floor p99 ms', 'ours ÷ floor p50', 'ours ÷ floor p99', 'Gemini calls', 'load avg before → after']);
-			row(Array(13).fill('---'));
-			for (const p of [one, two]) {
-				const o = stats(p.ours);
-				const f = stats(p.floor);
-				row([
-					p.workers,
-					p.perSecond.toFixed(2),
-					p.seconds.toFixed(1),
-					p.succeeded,
-					p.other,
-					ms(o.p50),
-					ms(o.p99),
-					ms(f.p50),
-					ms(f.p99),
-					ratio(o.p50, f.p50),
-					ratio(o.p99, f.p99),
-					p.geminiCalls,
-					`${p.loadBefore.toFixed(1)} → ${p.loadAfter.toFixed(1)}`,
-				]);
-			}
-			console.log(
-				`\n2 workers ÷ 1 worker: jobs/s ${ratio(two.perSecond, one.perSecond)}, 202 p50 ${ratio(stats(two.ours).p50, stats(one.ours).p50)}, 202 p99 ${ratio(stats(two.ours).p99, stats(one.ours).p99)}; executions started per worker so far ${JSON.stringify(two.started)}`,
-			);
-		}
 
 		const o = stats(soak.ours);
 		const f = stats(soak.floor);
@@ -484,6 +497,9 @@ async function main() {
 			cluster.failed = true; // keep the folder for inspection
 			process.exitCode = 1;
 		}
+	} catch (error) {
+		if (cluster) cluster.failed = true; // keep the folder for inspection
+		throw error;
 	} finally {
 		await stopN8n(cluster);
 		await fake.close();
