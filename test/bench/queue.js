@@ -13,7 +13,8 @@
 //    execution started twice, a job marked interrupted whose worker was not the killed one).
 // Run: `npm run bench -- queue` (or `node test/bench/queue.js` after a build). Tunables:
 // BENCH_QUEUE_JOBS (2000), BENCH_QUEUE_CONCURRENCY (20), BENCH_QUEUE_SCALE_JOBS (300),
-// BENCH_QUEUE_SETTLE_S (90), BENCH_QUEUE_KEEP=1 keeps the cluster folder. The machine is shared: the
+// BENCH_QUEUE_SETTLE_S (90), BENCH_QUEUE_KEEP=1 keeps the cluster folder, BENCH_QUEUE_DB_POOL sets
+// DB_POSTGRESDB_POOL_SIZE. The machine is shared: the
 // load average is printed with the numbers.
 const os = require('node:os');
 
@@ -27,6 +28,8 @@ const SCALE_JOBS = Number(process.env.BENCH_QUEUE_SCALE_JOBS || 300);
 // After the last 202, how long every job may take to reach a terminal state.
 const SETTLE_MS = Number(process.env.BENCH_QUEUE_SETTLE_S || 90) * 1000;
 const WORKERS = 2;
+// Postgres connections per n8n process (n8n's default 2 when unset): BENCH_QUEUE_DB_POOL=10.
+const DB_POOL = process.env.BENCH_QUEUE_DB_POOL || '';
 const WARM_UP_JOBS = 10;
 const KILL_AT_FRACTION = 0.4;
 const VICTIM = 0; // worker-1
@@ -261,6 +264,7 @@ async function main() {
 			gemini: { apiKey: 'bench-key', host: fake.url, requestsPerMinute: 0 },
 			workers: WORKERS,
 			extraWorkflows: [floorWorkflow()],
+			env: DB_POOL ? { DB_POSTGRESDB_POOL_SIZE: DB_POOL } : {},
 		});
 		const coldStartS = (Date.now() - coldStart) / 1000;
 		const timer = webhookTimer(cluster.main);
@@ -307,7 +311,7 @@ async function main() {
 		// Part A is printed at once (a later failure keeps it)
 		const cores = os.cpus().length;
 		console.log(
-			`\nQueue mode: n8n ${runtime.N8N_VERSION}, Postgres + Redis + main + ${WORKERS} workers (concurrency ${runtime.DEFAULT_CONCURRENCY} each), cold start ${coldStartS.toFixed(0)} s; Google fake ${FAKE.latencyMs} ms ±${FAKE.latencyJitter * 100}%; ${cores} cores shared with other work (numbers are noisy)\n`,
+			`\nQueue mode: n8n ${runtime.N8N_VERSION}, Postgres + Redis + main + ${WORKERS} workers (concurrency ${runtime.DEFAULT_CONCURRENCY} each, Postgres pool ${DB_POOL || 'n8n default'}), cold start ${coldStartS.toFixed(0)} s; Google fake ${FAKE.latencyMs} ms ±${FAKE.latencyJitter * 100}%; ${cores} cores shared with other work (numbers are noisy)\n`,
 		);
 		if (one && two) {
 			console.log(`A. Scale: ${SCALE_JOBS} jobs per run, ${CONCURRENCY} posters (each: a job, then the floor), no faults; jobs of ${REQUESTS.map((r) => `${r.count} ${r.tier}`).join(', ')} in turn\n`);
