@@ -13,6 +13,7 @@ const BENCHES = [
 	'webhook-soak.js', // real n8n: 1,000 jobs at 20 concurrent, 202 latency vs n8n's floor webhook (#16)
 	'triage.js', // real n8n: time to first response vs polling; 500 issues with duplicates and 429s (#11)
 	'scripts-batch.js', // real n8n: seed 001's batch end to end vs the bound and the sequential pipeline (#10)
+	'queue.js', // real n8n queue mode: 1 vs 2 workers, a soak with a worker SIGKILLed and restarted (#22)
 	'compare.js', // real n8n: ours vs a built-in-only workflow (npm run bench:compare writes docs/benchmarks.md) (#12)
 ];
 

@@ -6,6 +6,9 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const DOCS = path.join(__dirname, '..', '..', 'docs');
+// Queue mode's figures come from `npm run bench -- queue` (tens of minutes, run by hand), kept in
+// this file and copied into the page as they stand.
+const QUEUE_SECTION = path.join(DOCS, 'bench-queue.md');
 const COLORS = { ours: '#1a73e8', builtin: '#9aa0a6', ratio: '#188038', bound: '#d93025' };
 const LABELS = { ours: 'Mission Generator (workflows/missions-generate.json)', builtin: 'Built-in nodes (HTTP Request, one mission per call)' };
 
@@ -275,9 +278,10 @@ function writeReport({ machine, settings, conditions, results, scheduler, totalS
 	lines.push('## Text to Speech against an HTTP Request loop', '', '_Not yet compared against a built-in workflow here (slot: one HTTP Request per text, which fails above 5,000 bytes). Its own benchmark, against the bound and sequential synthesis in one run: `npm run bench -- tts` (numbers in the README, section Text to Speech)._', '');
 	lines.push('## Issue Triage against Text Classifier + HTTP Request', '', "_Not yet compared against n8n's Text Classifier + HTTP Request here (slot). Its own benchmark in real n8n, time to first response against the seed's polling and 500 issues with duplicates and 429s: `npm run bench -- triage` (numbers in the README, section Issue Triage)._", '');
 
-	// Sections measured elsewhere (end-to-end runs), written by hand next to this page and kept on every rewrite.
+	// Sections measured elsewhere (end-to-end runs, the queue bench), written by hand next to this page and kept on every rewrite.
 	const issueSend = path.join(DOCS, 'benchmarks-issue-send.md');
 	if (fs.existsSync(issueSend)) lines.push(fs.readFileSync(issueSend, 'utf8').trim(), '');
+	if (fs.existsSync(QUEUE_SECTION)) lines.push(fs.readFileSync(QUEUE_SECTION, 'utf8').trim(), '');
 
 	lines.push('## Every run', '', '<details><summary>All recorded runs</summary>', '');
 	lines.push('| Condition | Workflow | Run | Time (s) | Node (s) | Delivered | Near-duplicates | Calls | Node ÷ slowest call |', '| --- | --- | --- | --- | --- | --- | --- | --- | --- |');

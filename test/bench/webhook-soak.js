@@ -8,10 +8,10 @@
 // the load average is printed with the numbers.
 const fs = require('node:fs');
 const os = require('node:os');
-const path = require('node:path');
 
 const { startFakeGoogle } = require('../support/fakeGoogle');
-const { runtime, startN8n, stopN8n, percentile } = require('../support/n8n');
+const { runtime, startN8n, stopN8n } = require('../support/n8n');
+const { floorWorkflow, webhookTimer, stats, row, sleep } = require('./webhookTiming');
 
 const JOBS = Number(process.env.SOAK_JOBS || 1000);
 const CONCURRENCY = Number(process.env.SOAK_CONCURRENCY || 20);
@@ -23,15 +23,12 @@ const FAKE = { latencyMs: 300, latencyJitter: 0.2, faults: { rate429: 0.05, retr
 const TARGET_REST_P98 = 1.5;
 const TARGET_SOAK_P50 = 1.5;
 const DRAIN_TIMEOUT_MS = 30 * 60 * 1000;
-const FLOOR_WORKFLOW = JSON.parse(fs.readFileSync(path.join(__dirname, 'floor-webhook.json'), 'utf8'));
 const REQUESTS = [
 	{ tier: 'BEGINNER', count: 10, locale: 'en' },
 	{ tier: 'INTERMEDIATE', count: 10, locale: 'pt-BR' },
 	{ tier: 'EXPERT', count: 6, locale: 'en' }, // no templates: every mission from the fake
 	{ tier: 'ADVANCED', count: 10, locale: 'en' },
 ];
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** RSS (MB) of n8n's main process and of its task runner, from /proc (Linux). */
 function memory(guardianPid) {
@@ -60,28 +57,13 @@ function memory(guardianPid) {
 	return { n8n: rss(main), runners: runners.reduce((sum, pid) => sum + rss(pid), 0) };
 }
 
-function stats(values) {
-	const sorted = [...values].sort((a, b) => a - b);
-	return { n: sorted.length, p50: percentile(sorted, 50), p98: percentile(sorted, 98), p99: percentile(sorted, 99), max: sorted[sorted.length - 1] };
-}
-
-function row(cells) {
-	console.log(`| ${cells.join(' | ')} |`);
-}
-
 async function main() {
 	const fake = await startFakeGoogle({ apiKeys: ['bench-key'], seed: 16, ...FAKE });
 	let n8n;
 	try {
-		n8n = await startN8n({ gemini: { apiKey: 'bench-key', host: fake.url, requestsPerMinute: 0 }, extraWorkflows: [{ ...FLOOR_WORKFLOW, id: 'benchFloorHook01' }] });
-		const headers = { [runtime.WEBHOOK_SECRET_HEADER]: n8n.webhookSecret };
-		const timed = async (hookPath, body) => {
-			const t0 = process.hrtime.bigint();
-			const res = await runtime.request(n8n.webhookUrl(hookPath), { method: 'POST', headers, body, timeoutMs: 120_000 });
-			return { ms: Number(process.hrtime.bigint() - t0) / 1e6, res };
-		};
+		n8n = await startN8n({ gemini: { apiKey: 'bench-key', host: fake.url, requestsPerMinute: 0 }, extraWorkflows: [floorWorkflow()] });
+		const { headers, timed, floor } = webhookTimer(n8n);
 		const ours = (i) => timed('missions/generate', REQUESTS[i % REQUESTS.length]);
-		const floor = () => timed('bench/floor', { ping: true });
 		const jobs = [];
 		const accept = (i, { res }) => {
 			if (res.status === 202) jobs.push({ jobId: res.json.jobId, request: REQUESTS[i % REQUESTS.length] });
