@@ -62,7 +62,7 @@ export function countGeminiUsage(
 
 /**
  * One answer of a Gemini batch job, priced at the Batch API rate (50% of standard:
- * https://ai.google.dev/gemini-api/docs/batch-mode). Its tier on the report reads `batch`.
+ * https://ai.google.dev/gemini-api/docs/batch-api). Its tier on the report reads `batch`.
  */
 export function countBatchUsage(accounting: CallAccounting, model: string, usage: GeminiUsageMetadata | undefined, at = Date.now()): void {
 	countPricedUsage(accounting, model, 'batch', usage, at);
