@@ -127,3 +127,11 @@ export class CallNotNeededError extends Error {
 export class RaceLostError extends Error {
 	name = 'RaceLostError';
 }
+
+/**
+ * A Gemini batch job ended FAILED, EXPIRED or CANCELLED and the node was told to fail rather than
+ * fall back to standard calls. The message carries Google's state and reason: not our bug.
+ */
+export class BatchEndedError extends Error {
+	name = 'BatchEndedError';
+}

@@ -2,6 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { cancelBatch, createBatch, getBatch, isTerminal, nextBatchCheckSeconds, readBatchAnswers } from '../../shared/gemini/batch';
 import type { BatchJob, BatchState } from '../../shared/gemini/batch';
+import { BatchEndedError } from '../../shared/errors';
 import { roundUsd } from '../../shared/gemini/pricing';
 import { extractJson } from '../../shared/text/json';
 import type { AiDependencies, AiPhaseResult, Batch } from './aiPhase';
@@ -216,11 +217,6 @@ export async function checkEconomy(state: EconomyState, ai: AiDependencies, opti
 	economy.failedBatchRequests = failures.length;
 	// Partial failures are not a fallback: they are retried as ordinary calls, as any failed call is.
 	return await standardRemainder(request, start, ai, fromBatch, needed, null, economy, 'batch');
-}
-
-/** Marks a job Check Batch must fail with Google's reason (job.ts throws it as the item's error). */
-export class BatchEndedError extends Error {
-	name = 'BatchEndedError';
 }
 
 /** Cancels the waiting batch at Google; a batch that already ended is left as it is. */

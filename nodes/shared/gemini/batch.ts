@@ -8,6 +8,7 @@ import { cancelSignalOf, resilientCall } from '../transport/resilientCall';
 import type { CallAccounting, ResilienceSettings } from '../transport/resilientCall';
 import { withRetry } from '../transport/retry';
 import { classifyStatus } from '../transport/retryHints';
+import { utf8Bytes } from '../text/split';
 import { BYTES_PER_MB, SECONDS_PER_MINUTE } from '../units';
 import { buildGenerateContentBody, modelPath, readCandidateText } from './generate';
 import { countBatchUsage } from './usage';
@@ -131,16 +132,6 @@ export function batchId(name: string): string {
 	return match[1];
 }
 
-/** UTF-8 length without Buffer: what the 20 MB limit counts. */
-export function utf8Length(text: string): number {
-	let bytes = 0;
-	for (const char of text) {
-		const code = char.codePointAt(0) ?? 0;
-		bytes += code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
-	}
-	return bytes;
-}
-
 /** The body, in the shape the official client sends for `ai.batches.create({ src: [...] })`. */
 export function buildBatchBody(displayName: string, items: readonly BatchItem[]): IDataObject {
 	const requests = items.map((item) => ({ request: buildGenerateContentBody(item.request), metadata: { key: item.key } }));
@@ -216,7 +207,8 @@ export async function createBatch(
 	accounting: CallAccounting,
 ): Promise<BatchJob> {
 	const body = buildBatchBody(displayName, items);
-	const bytes = utf8Length(JSON.stringify(body));
+	// UTF-8 length without Buffer: what the 20 MB limit counts.
+	const bytes = utf8Bytes(JSON.stringify(body));
 	if (bytes >= MAX_INLINE_BATCH_BYTES) {
 		throw new InvalidOutputError(`the batch is ${bytes} bytes; inline batches must stay under ${MAX_INLINE_BATCH_BYTES} bytes`);
 	}

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, ILoadOptionsFunctions, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { CallTimeoutError, CancelledError, DeadlineExceededError, GoogleHttpError, InvalidOutputError, ModelUnavailableError, RateLimitWaitError } from '../errors';
+import { BatchEndedError, CallTimeoutError, CancelledError, DeadlineExceededError, GoogleHttpError, InvalidOutputError, ModelUnavailableError, RateLimitWaitError } from '../errors';
 import { goneModelIn, modelAdvice, modelUnavailableMessage } from '../gemini/retired';
 import { isUnreachable } from '../transport/classify';
 import { attemptsOf } from '../transport/retry';
@@ -71,6 +71,12 @@ export function toNodeError(
 		return new NodeOperationError(node, `The model's answer could not be used${afterAttempts}: ${message}`, {
 			itemIndex,
 			description: 'Try again, raise Max Output Tokens, or pick a stronger model.',
+		});
+	}
+	if (error instanceof BatchEndedError) {
+		return new NodeOperationError(node, message, {
+			itemIndex,
+			description: 'Google ended the batch without its answers (the reason is above). Submit the job again, or let the node write the missions with standard calls when a batch ends like this.',
 		});
 	}
 	if (error instanceof RateLimitWaitError) {

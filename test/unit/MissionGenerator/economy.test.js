@@ -124,6 +124,8 @@ test('an EXPIRED batch falls back to standard calls, visibly; with "Fail the Job
 	const failed = await check(strict.json, { continueOnFail: true });
 	expect(failed[MISSIONS]).toHaveLength(1);
 	expect(JSON.stringify(failed[MISSIONS][0].json.error)).toMatch(/BATCH_STATE_FAILED: Batch quota exhausted/);
+	// Google's doing, not a bug of the node.
+	expect(JSON.stringify(failed[MISSIONS][0].json)).not.toMatch(/Internal error|error inside the node/);
 	expect(routes().generateContent).toBe(calledBefore);
 });
 
