@@ -44,7 +44,7 @@ export function formatUsd(usd: number): string {
 	return `$${usd < CENTS_BELOW ? usd.toFixed(4) : usd.toFixed(2)}`;
 }
 
-/** "estimated $0.0421 so far (3 of 10 titles priced, 1 without a known price)". */
+/** "estimated $0.0421 (3 of 10 titles priced, 1 without a known price)". */
 export function costSummary(cost: RunningCost, of: number, noun: string): string {
 	const unknown = cost.unpriced > 0 ? `, ${cost.unpriced} without a known price` : '';
 	return `estimated ${formatUsd(cost.usd)} (${cost.priced} of ${of} ${noun} priced${unknown})`;

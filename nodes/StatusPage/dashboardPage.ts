@@ -48,7 +48,10 @@ interface IssueRow {
 	firstResponseAt?: number;
 	ttfrMs?: number;
 	ttrMs?: number;
-	/** Estimated USD of the issue's triage (Issue Triage report), null when it could not be priced. */
+	/**
+	 * Estimated USD of the issue's triage (Issue Triage report), null when it could not be priced;
+	 * undefined before the first response, which is when the workflow records it.
+	 */
 	costUsd?: unknown;
 }
 
@@ -67,7 +70,9 @@ export function issueRows(rows: readonly IDataObject[]): IssueRow[] {
 			firstResponseAt: numberOrUndefined(row.firstResponseAt),
 			ttfrMs: numberOrUndefined(row.ttfrMs),
 			ttrMs: numberOrUndefined(row.ttrMs),
-			costUsd: row.costUsd,
+			// A Data table gives null for a column never written: on a row not answered yet (received,
+			// deferred, send_retrying, send_failed) that is "not recorded", not "could not be priced".
+			costUsd: typeof row.firstResponseAt === 'number' ? row.costUsd : undefined,
 		}));
 }
 

@@ -60,7 +60,9 @@ function jobOf(row: IDataObject): JobRow {
 		error: String(row.error ?? ''),
 		audios: nameList(row.audios, 'audios', slug),
 		files: nameList(row.files, 'files', slug),
-		costUsd: readCost(row.costUsd),
+		// The workflows write 'unknown' for a step they could not price; null is a column never
+		// written (a job no priced step reached yet), as a Data table returns it.
+		costUsd: row.costUsd === null ? undefined : readCost(row.costUsd),
 	};
 }
 

@@ -9,6 +9,10 @@ const DOCS = path.join(__dirname, '..', '..', 'docs');
 // Queue mode's figures come from `npm run bench -- queue` (tens of minutes, run by hand), kept in
 // this file and copied into the page as they stand.
 const QUEUE_SECTION = path.join(DOCS, 'bench-queue.md');
+// Hedging's figures (`npm run bench -- hedging-n8n` and `-- hedging`) and the refused issue
+// replies (end-to-end runs), likewise kept by hand.
+const HEDGING_SECTION = path.join(DOCS, 'benchmarks-hedging.md');
+const ISSUE_SEND_SECTION = path.join(DOCS, 'benchmarks-issue-send.md');
 const COLORS = { ours: '#1a73e8', builtin: '#9aa0a6', ratio: '#188038', bound: '#d93025' };
 const LABELS = { ours: 'Mission Generator (workflows/missions-generate.json)', builtin: 'Built-in nodes (HTTP Request, one mission per call)' };
 
@@ -278,10 +282,10 @@ function writeReport({ machine, settings, conditions, results, scheduler, totalS
 	lines.push('## Text to Speech against an HTTP Request loop', '', '_Not yet compared against a built-in workflow here (slot: one HTTP Request per text, which fails above 5,000 bytes). Its own benchmark, against the bound and sequential synthesis in one run: `npm run bench -- tts` (numbers in the README, section Text to Speech)._', '');
 	lines.push('## Issue Triage against Text Classifier + HTTP Request', '', "_Not yet compared against n8n's Text Classifier + HTTP Request here (slot). Its own benchmark in real n8n, time to first response against the seed's polling and 500 issues with duplicates and 429s: `npm run bench -- triage` (numbers in the README, section Issue Triage)._", '');
 
-	// Sections measured elsewhere (end-to-end runs, the queue bench), written by hand next to this page and kept on every rewrite.
-	const issueSend = path.join(DOCS, 'benchmarks-issue-send.md');
-	if (fs.existsSync(issueSend)) lines.push(fs.readFileSync(issueSend, 'utf8').trim(), '');
-	if (fs.existsSync(QUEUE_SECTION)) lines.push(fs.readFileSync(QUEUE_SECTION, 'utf8').trim(), '');
+	// Sections measured elsewhere (the hedging benches, end-to-end runs, the queue bench), written by hand next to this page and kept on every rewrite.
+	for (const section of [HEDGING_SECTION, ISSUE_SEND_SECTION, QUEUE_SECTION]) {
+		if (fs.existsSync(section)) lines.push(fs.readFileSync(section, 'utf8').trim(), '');
+	}
 
 	lines.push('## Every run', '', '<details><summary>All recorded runs</summary>', '');
 	lines.push('| Condition | Workflow | Run | Time (s) | Node (s) | Delivered | Near-duplicates | Calls | Node ÷ slowest call |', '| --- | --- | --- | --- | --- | --- | --- | --- | --- |');

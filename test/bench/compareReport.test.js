@@ -97,5 +97,21 @@ test('the written report names each side as it ran: Parallel Calls raised, built
 	expect(md).toMatch(/With \*Parallel Calls\* 8 .*against the built-in workflow as a user sends it: 2\.00 s against 2\.10 s median, ours slower in 0 of 2 paired runs/);
 	expect(md).toMatch(/With \*Parallel Calls\* 8 .*against the built-in workflow with thinking off: 2\.00 s against 1\.20 s median, ours slower in 2 of 2 paired runs, at 8 calls against 20/);
 	expect(md).toMatch(/\| no faults, built-in with thinking off \| built-in, thinking off \| 1 \|/);
+	// The hand-kept sections, copied as they stand, in this order before the list of every run.
+	const kept = ['benchmarks-hedging.md', 'benchmarks-issue-send.md', 'bench-queue.md'].map((f) => fs.readFileSync(path.join(__dirname, '..', '..', 'docs', f), 'utf8').trim());
+	const at = kept.map((section) => md.indexOf(section));
+	expect(at.every((i) => i > 0)).toBe(true);
+	expect([...at].sort((a, b) => a - b)).toEqual(at);
+	expect(md.indexOf('## Every run')).toBeGreaterThan(at[2]);
 	fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('docs/benchmarks.md holds every hand-kept section as it stands (hedging, refused issue replies, queue mode)', () => {
+	const fs = require('fs');
+	const path = require('path');
+	const docs = path.join(__dirname, '..', '..', 'docs');
+	const page = fs.readFileSync(path.join(docs, 'benchmarks.md'), 'utf8');
+	for (const file of ['benchmarks-hedging.md', 'benchmarks-issue-send.md', 'bench-queue.md']) {
+		expect({ file, inPage: page.includes(fs.readFileSync(path.join(docs, file), 'utf8').trim()) }).toEqual({ file, inPage: true });
+	}
 });

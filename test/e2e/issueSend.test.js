@@ -4,10 +4,9 @@
 // refuses one part of a long reply, or never comes back. The retry rounds of *Settings* →
 // `sendRetryIntervalsSeconds` (1, 5, 15, 30 minutes as shipped) run here one second per minute.
 
-const { startFakeGoogle } = require('../support/fakeGoogle');
-const { startFakeGateway } = require('../support/fakeGateway');
-const { runtime, startN8n, stopN8n, printLogsOnFailure } = require('../support/n8n');
-const { modelAnswer, configureSettings } = require('../support/issueWorkflow');
+const { runtime } = require('../support/n8n');
+const { useIssueWorkflows } = require('../support/issueWorkflow');
+const { upgradeTables } = require('../../scripts/runtime/tables.cjs');
 
 const GATEWAY_KEY = 'gateway-send-e2e-key-456';
 const ROUNDS_SECONDS = [1, 5, 15, 30];
@@ -15,39 +14,26 @@ const TRIES_PER_ROUND = 3;
 
 jest.setTimeout(180_000);
 
-let fake;
-let gateway;
-let n8n;
-const logged = (fn) => printLogsOnFailure(() => n8n, fn);
-const secret = () => ({ [runtime.WEBHOOK_SECRET_HEADER]: n8n.webhookSecret });
-const hook = (p) => `${n8n.baseUrl}/webhook/${p}`;
-const post = (p, body, headers = secret()) => runtime.request(hook(p), { method: 'POST', headers, body, timeoutMs: 90_000 });
-let counter = 0;
-const issue = (extra = {}) => {
-	counter++;
-	return { id: `S-${counter}`, eventId: `send-${counter}-${Date.now()}`, title: `Export fails ${counter}`, body: 'I cannot export the report, long answer please', customer: { name: 'Ana Souza', phone: `55118888${String(counter).padStart(5, '0')}` }, channel: 'whatsapp', ...extra };
-};
-const sentTo = (phone) => gateway.messages().filter((m) => m.number === phone);
-const refusedFor = (phone) => gateway.refusals().filter((r) => r.number === phone);
-
-async function waitFor(what, probe, timeoutMs = 90_000) {
-	const deadline = Date.now() + timeoutMs;
-	while (Date.now() < deadline) {
-		const value = await probe();
-		if (value) return value;
-		await new Promise((resolve) => setTimeout(resolve, 250));
-	}
-	throw new Error(`timed out waiting for ${what}`);
-}
+const suite = useIssueWorkflows({
+	gatewayKey: GATEWAY_KEY,
+	latencyMs: 100,
+	seed: 7,
+	autoResponse: { gatewayInstance: 'support-send', sendTriesPerRound: TRIES_PER_ROUND, sendRetryIntervalsSeconds: JSON.stringify(ROUNDS_SECONDS) },
+	postTimeoutMs: 90_000,
+	issues: { id: 'S', event: 'send', phone: '55118888', title: 'Export fails', body: 'I cannot export the report, long answer please' },
+});
+const { logged, hook, post, issue, waitFor } = suite;
+const sentTo = (phone) => suite.gateway.messages().filter((m) => m.number === phone);
+const refusedFor = (phone) => suite.gateway.refusals().filter((r) => r.number === phone);
 
 /** Rows of a Data table, straight from n8n's REST API (the columns the dashboard leaves out too). */
 async function tableRows(name) {
-	const project = await n8n.rest.call('GET', '/projects/personal');
+	const project = await suite.n8n.rest.call('GET', '/projects/personal');
 	const base = `/projects/${project.id}/data-tables`;
-	const listed = await n8n.rest.call('GET', `${base}?filter=${encodeURIComponent(JSON.stringify({ name }))}`);
+	const listed = await suite.n8n.rest.call('GET', `${base}?filter=${encodeURIComponent(JSON.stringify({ name }))}`);
 	const table = listed.data.find((t) => t.name === name);
-	const rows = await n8n.rest.call('GET', `${base}/${table.id}/rows?take=1000`);
-	return { rows: rows.data || rows, insert: (data) => n8n.rest.call('POST', `${base}/${table.id}/insert`, { data }) };
+	const rows = await suite.n8n.rest.call('GET', `${base}/${table.id}/rows?take=1000`);
+	return { rows: rows.data || rows, insert: (data) => suite.n8n.rest.call('POST', `${base}/${table.id}/insert`, { data }), path: `${base}/${table.id}` };
 }
 const issueRow = async (issueId) => (await tableRows('gemini_ops_issues')).rows.filter((r) => r.issueId === issueId).pop();
 
@@ -60,34 +46,13 @@ function expectDeliveredOnceInOrder(phone, replyParts) {
 	return messages;
 }
 
-beforeAll(async () => {
-	fake = await startFakeGoogle({ latencyMs: 100, seed: 7, apiKeys: ['test-key'], generateJson: modelAnswer });
-	gateway = await startFakeGateway({ apiKey: GATEWAY_KEY });
-	process.env.GATEWAY_API_KEY = GATEWAY_KEY;
-	n8n = await startN8n({ gemini: { apiKey: 'test-key', host: fake.url, requestsPerMinute: 0 } });
-	await configureSettings(n8n, 'issues-auto-response.json', {
-		gatewayUrl: gateway.url,
-		gatewayInstance: 'support-send',
-		sendTriesPerRound: TRIES_PER_ROUND,
-		sendRetryIntervalsSeconds: JSON.stringify(ROUNDS_SECONDS),
-	});
-	await configureSettings(n8n, 'issues-auto-resolve.json', { resolveUrl: `${gateway.url}/issues/resolve` });
-}, 900_000);
-
-afterAll(async () => {
-	delete process.env.GATEWAY_API_KEY;
-	await stopN8n(n8n);
-	if (gateway) await gateway.close();
-	if (fake) await fake.close();
-}, 60_000);
-
-afterEach(() => gateway.reset());
+afterEach(() => suite.gateway.reset());
 
 test(
 	'the gateway refuses the next 3 sends (503, Retry-After: 1): the caller hears send_retrying, then every part goes out once, in order',
 	logged(async () => {
 		const body = issue();
-		gateway.failNext(3, { retryAfter: 1 });
+		suite.gateway.failNext(3, { retryAfter: 1 });
 		const res = await post('issues', body);
 		expect(res.status).toBe(200);
 		expect(res.json).toMatchObject({ issueId: body.id, sent: false, sendStatus: 'send_retrying', partsSent: 0, duplicate: false });
@@ -117,7 +82,7 @@ test(
 		const body = issue();
 		const downMs = 10_000;
 		const downUntil = Date.now() + downMs;
-		gateway.failFor(downMs, { retryAfter: 1 });
+		suite.gateway.failFor(downMs, { retryAfter: 1 });
 		const res = await post('issues', body);
 		expect(res.json).toMatchObject({ sent: false, sendStatus: 'send_retrying' });
 		const row = await issueRow(body.id);
@@ -148,7 +113,7 @@ test(
 	logged(async () => {
 		const body = issue();
 		const phone = body.customer.phone;
-		gateway.refuse((m) => m.number === phone && sentTo(phone).length === 1, 2, { retryAfter: 1 });
+		suite.gateway.refuse((m) => m.number === phone && sentTo(phone).length === 1, 2, { retryAfter: 1 });
 		const res = await post('issues', body);
 		expect(res.json).toMatchObject({ sent: true, duplicate: false });
 		expect(res.json.replyParts.length).toBeGreaterThan(2);
@@ -164,7 +129,7 @@ test(
 	logged(async () => {
 		const body = issue();
 		const phone = body.customer.phone;
-		gateway.refuse((m) => m.number === phone, 1000, { status: 502, retryAfter: 1 });
+		suite.gateway.refuse((m) => m.number === phone, 1000, { status: 502, retryAfter: 1 });
 		const started = Date.now();
 		const res = await post('issues', body);
 		expect(res.json).toMatchObject({ sent: false, sendStatus: 'send_retrying' });
@@ -179,7 +144,7 @@ test(
 		expect(refusedFor(phone)).toHaveLength(rounds * TRIES_PER_ROUND);
 		expect(sentTo(phone)).toHaveLength(0);
 		process.stderr.write(`[e2e] never accepted: ${rounds} rounds × ${TRIES_PER_ROUND} tries, send_failed after ${tookMs} ms (waits ${ROUNDS_SECONDS.join(', ')} s)\n`);
-		const page = await runtime.request(hook(`issues/dashboard?secret=${encodeURIComponent(n8n.webhookSecret)}`));
+		const page = await runtime.request(hook(`issues/dashboard?secret=${encodeURIComponent(suite.n8n.webhookSecret)}`));
 		expect(Number(/id="notDelivered">(\d+)</.exec(page.text)[1])).toBeGreaterThanOrEqual(1);
 		const again = await post('issues', body);
 		expect(again.json).toMatchObject({ duplicate: true, status: 'send_failed' });
@@ -215,11 +180,11 @@ test(
 		const quiet = issue({ title: 'Question about exports', body: 'How do I export to CSV?' });
 		const never = issue({ title: 'Question about printing', body: 'How do I print the invoice?' });
 		for (const body of [quiet, never]) expect((await post('issues', body)).json.priority).toBe('low');
-		gateway.failResolve(2, { retryAfter: 1 });
+		suite.gateway.failResolve(2, { retryAfter: 1 });
 		expect((await post('issues/awaiting-customer', { issueId: quiet.id, waitSeconds: 2 })).status).toBe(202);
 		// n8n looks for waits that ran out about once a minute.
-		const resolved = await waitFor('the resolve call', () => gateway.resolved().find((r) => r.issueId === quiet.id), 100_000);
-		const refused = gateway.refusals().filter((r) => r.kind === 'resolve' && r.issueId === quiet.id);
+		const resolved = await waitFor('the resolve call', () => suite.gateway.resolved().find((r) => r.issueId === quiet.id), 100_000);
+		const refused = suite.gateway.refusals().filter((r) => r.kind === 'resolve' && r.issueId === quiet.id);
 		expect(refused).toHaveLength(2);
 		expect(resolved.receivedAt - refused[0].receivedAt).toBeGreaterThanOrEqual(1900);
 		const row = await waitFor('resolved on the row', async () => {
@@ -228,14 +193,53 @@ test(
 		}, 15_000);
 		expect(row.resolveAttempts).toBe(3);
 
-		gateway.failResolve(1000, { status: 500 });
+		suite.gateway.failResolve(1000, { status: 500 });
 		expect((await post('issues/awaiting-customer', { issueId: never.id, waitSeconds: 2 })).status).toBe(202);
 		const failed = await waitFor('resolve_failed on the row', async () => {
 			const r = await issueRow(never.id);
 			return r?.status === 'resolve_failed' ? r : null;
 		}, 120_000);
 		expect(failed).toMatchObject({ escalate: true, resolveAttempts: 4, lastResolveAnswer: '500 {"error":"gateway busy, try again later"}' });
-		expect(gateway.refusals().filter((r) => r.kind === 'resolve' && r.issueId === never.id)).toHaveLength(4);
+		expect(suite.gateway.refusals().filter((r) => r.kind === 'resolve' && r.issueId === never.id)).toHaveLength(4);
 	}),
 	240_000,
+);
+
+test(
+	'tables from before costUsd and the critical claims: the answer is not recorded until `npm run tables:upgrade` adds the column and the table, then it is, with its cost',
+	logged(async () => {
+		// The table as a user who imported the workflows before costUsd has it.
+		const { path: table } = await tableRows('gemini_ops_issues');
+		const costColumn = (await suite.n8n.rest.call('GET', `${table}/columns`)).find((c) => c.name === 'costUsd');
+		await suite.n8n.rest.call('DELETE', `${table}/columns/${costColumn.id}`);
+		// … and no critical replies table (Job tables and restarts does not create it).
+		await suite.n8n.rest.call('DELETE', (await tableRows('gemini_ops_critical_replies')).path);
+
+		const before = issue({ title: 'Question about colours', body: 'How do I change the colours?' });
+		const beforeAnswer = await post('issues', before);
+		const stuck = await issueRow(before.id);
+		expect(stuck.status).not.toBe('answered');
+		expect(stuck).not.toHaveProperty('costUsd');
+		// The customer got the reply; only the row never says so.
+		expect(sentTo(before.customer.phone).length).toBeGreaterThan(0);
+
+		const { rawApiKey } = await suite.n8n.rest.call('POST', '/api-keys', {
+			label: 'tables upgrade e2e',
+			scopes: ['dataTable:list', 'dataTable:create', 'dataTableColumn:read', 'dataTableColumn:create'],
+			expiresAt: null,
+		});
+		const upgraded = await upgradeTables({ baseUrl: suite.n8n.baseUrl, apiKey: rawApiKey });
+		expect(upgraded).toEqual({ added: ['gemini_ops_issues.costUsd'], created: ['gemini_ops_critical_replies'], typeMismatches: [] });
+		expect((await tableRows('gemini_ops_critical_replies')).rows).toEqual([]);
+		expect(await upgradeTables({ baseUrl: suite.n8n.baseUrl, apiKey: rawApiKey })).toEqual({ added: [], created: [], typeMismatches: [] });
+
+		const after = issue({ title: 'Question about fonts', body: 'How do I change the font?' });
+		expect((await post('issues', after)).json).toMatchObject({ issueId: after.id, sent: true });
+		const row = await waitFor('the row answered', async () => {
+			const r = await issueRow(after.id);
+			return r?.status === 'answered' ? r : null;
+		}, 10_000);
+		expect(row.costUsd).toBeGreaterThan(0);
+		process.stderr.write(`[e2e] old issue table: before the upgrade the webhook answered ${beforeAnswer.status} and the row stayed ${stuck.status}; upgrade added ${upgraded.added.join(', ')}, created ${upgraded.created.join(', ')}\n`);
+	}),
 );

@@ -3,10 +3,8 @@
 // only through their webhooks: the local Google fake stands in for Gemini, a fake messaging
 // gateway on loopback records every message and resolve call it receives.
 
-const { startFakeGoogle } = require('../support/fakeGoogle');
-const { startFakeGateway } = require('../support/fakeGateway');
-const { runtime, startN8n, stopN8n, printLogsOnFailure, percentile } = require('../support/n8n');
-const { modelAnswer, configureSettings } = require('../support/issueWorkflow');
+const { runtime, percentile } = require('../support/n8n');
+const { useIssueWorkflows } = require('../support/issueWorkflow');
 
 const GATEWAY_KEY = 'gateway-e2e-key-123';
 const FAKE_LATENCY_MS = 300;
@@ -14,51 +12,20 @@ const CRITICAL_BUDGET = 5;
 
 jest.setTimeout(180_000);
 
-let fake;
-let gateway;
-let n8n;
-const logged = (fn) => printLogsOnFailure(() => n8n, fn);
-const secret = () => ({ [runtime.WEBHOOK_SECRET_HEADER]: n8n.webhookSecret });
-const hook = (p) => `${n8n.baseUrl}/webhook/${p}`;
-const post = (p, body, headers = secret()) => runtime.request(hook(p), { method: 'POST', headers, body, timeoutMs: 60_000 });
-let counter = 0;
-const issue = (extra = {}) => {
-	counter++;
-	return { id: `T-${counter}`, eventId: `evt-${counter}-${Date.now()}`, title: `Logo looks odd ${counter}`, body: 'The logo is blurry on the invoice page', customer: { name: 'Ana Souza', phone: `55119999${String(counter).padStart(5, '0')}` }, channel: 'whatsapp', ...extra };
-};
-
+const suite = useIssueWorkflows({
+	gatewayKey: GATEWAY_KEY,
+	latencyMs: FAKE_LATENCY_MS,
+	seed: 5,
+	autoResponse: { gatewayInstance: 'support-e2e' },
+	issues: { id: 'T', event: 'evt', phone: '55119999', title: 'Logo looks odd', body: 'The logo is blurry on the invoice page' },
+});
+const { logged, secret, hook, post, issue, waitFor } = suite;
 
 async function dashboardRows() {
 	const res = await runtime.request(hook('issues/dashboard/data'), { headers: secret() });
 	expect(res.status).toBe(200);
 	return res.json.rows;
 }
-
-async function waitFor(what, probe, timeoutMs = 90_000) {
-	const deadline = Date.now() + timeoutMs;
-	while (Date.now() < deadline) {
-		const value = await probe();
-		if (value) return value;
-		await new Promise((resolve) => setTimeout(resolve, 250));
-	}
-	throw new Error(`timed out waiting for ${what}`);
-}
-
-beforeAll(async () => {
-	fake = await startFakeGoogle({ latencyMs: FAKE_LATENCY_MS, seed: 5, apiKeys: ['test-key'], generateJson: modelAnswer });
-	gateway = await startFakeGateway({ apiKey: GATEWAY_KEY });
-	process.env.GATEWAY_API_KEY = GATEWAY_KEY;
-	n8n = await startN8n({ gemini: { apiKey: 'test-key', host: fake.url, requestsPerMinute: 0 } });
-	await configureSettings(n8n, 'issues-auto-response.json', { gatewayUrl: gateway.url, gatewayInstance: 'support-e2e' });
-	await configureSettings(n8n, 'issues-auto-resolve.json', { resolveUrl: `${gateway.url}/issues/resolve` });
-}, 900_000);
-
-afterAll(async () => {
-	delete process.env.GATEWAY_API_KEY;
-	await stopN8n(n8n);
-	if (gateway) await gateway.close();
-	if (fake) await fake.close();
-}, 60_000);
 
 describe('POST /webhook/issues', () => {
 	test(
@@ -71,7 +38,7 @@ describe('POST /webhook/issues', () => {
 			expect(res.json).toMatchObject({ issueId: body.id, priority: 'high', category: 'technical', source: 'ai', sent: true, duplicate: false });
 			expect(res.json.cacheEntry).toBeUndefined();
 			expect(res.json.replyParts.length).toBeGreaterThan(1);
-			const messages = gateway.messages().filter((m) => m.number === body.customer.phone);
+			const messages = suite.gateway.messages().filter((m) => m.number === body.customer.phone);
 			expect(messages.map((m) => m.text)).toEqual(res.json.replyParts);
 			expect(messages.every((m) => m.instance === 'support-e2e')).toBe(true);
 			const ttfrMs = messages[0].receivedAt - sentAt;
@@ -88,11 +55,11 @@ describe('POST /webhook/issues', () => {
 		'without the secret: 403 and nothing recorded or sent',
 		logged(async () => {
 			const before = (await dashboardRows()).length;
-			const sentBefore = gateway.messages().length;
+			const sentBefore = suite.gateway.messages().length;
 			const res = await post('issues', issue(), { [runtime.WEBHOOK_SECRET_HEADER]: 'wrong' });
 			expect(res.status).toBe(403);
 			expect((await dashboardRows()).length).toBe(before);
-			expect(gateway.messages().length).toBe(sentBefore);
+			expect(suite.gateway.messages().length).toBe(sentBefore);
 		}),
 	);
 
@@ -100,7 +67,7 @@ describe('POST /webhook/issues', () => {
 		'every bad input gets a 4xx naming the problem, and nothing is half-recorded',
 		logged(async () => {
 			const before = (await dashboardRows()).length;
-			const sentBefore = gateway.messages().length;
+			const sentBefore = suite.gateway.messages().length;
 			const cases = [
 				[[1, 2, 3], 400, 'body'],
 				[{ ...issue(), id: undefined }, 400, 'id'],
@@ -126,7 +93,7 @@ describe('POST /webhook/issues', () => {
 			expect(raw.status).toBe(400);
 			expect(raw.json).toMatchObject({ field: 'body', message: expect.stringContaining('UTF-8') });
 			expect((await dashboardRows()).length).toBe(before);
-			expect(gateway.messages().length).toBe(sentBefore);
+			expect(suite.gateway.messages().length).toBe(sentBefore);
 		}),
 	);
 
@@ -135,11 +102,11 @@ describe('POST /webhook/issues', () => {
 		logged(async () => {
 			const first = issue();
 			expect((await post('issues', first)).status).toBe(200);
-			const sent = gateway.messages().length;
+			const sent = suite.gateway.messages().length;
 			const again = await post('issues', first);
 			expect(again.status).toBe(200);
 			expect(again.json).toMatchObject({ duplicate: true, pending: false, issueId: first.id, status: 'answered' });
-			expect(gateway.messages().length).toBe(sent);
+			expect(suite.gateway.messages().length).toBe(sent);
 
 			const rowsBefore = (await dashboardRows()).length;
 			const simultaneous = issue();
@@ -149,7 +116,7 @@ describe('POST /webhook/issues', () => {
 			// delivery's row still on its way (its reply not sent yet), never a second reply.
 			expect(answers.filter((a) => a.json.duplicate === true || a.json.pending === true)).toHaveLength(2);
 			expect(answers.filter((a) => a.json.duplicate === false && a.json.pending !== true)).toHaveLength(1);
-			const messages = gateway.messages().filter((m) => m.number === simultaneous.customer.phone);
+			const messages = suite.gateway.messages().filter((m) => m.number === simultaneous.customer.phone);
 			expect(messages).toHaveLength(1);
 			expect((await dashboardRows()).length).toBe(rowsBefore + 1);
 		}),
@@ -170,8 +137,8 @@ describe('POST /webhook/issues', () => {
 				expect(Date.parse(d.json.retryAt)).toBeGreaterThan(Date.now());
 			}
 			const phones = criticals.map((c) => c.customer.phone);
-			await waitFor('every critical issue to be answered', () => phones.every((p) => gateway.messages().some((m) => m.number === p)), 100_000);
-			const sendTimes = gateway.messages().filter((m) => phones.includes(m.number)).map((m) => m.receivedAt).sort((a, b) => a - b);
+			await waitFor('every critical issue to be answered', () => phones.every((p) => suite.gateway.messages().some((m) => m.number === p)), 100_000);
+			const sendTimes = suite.gateway.messages().filter((m) => phones.includes(m.number)).map((m) => m.receivedAt).sort((a, b) => a - b);
 			// Never more than the budget inside any 60 s window.
 			for (let i = CRITICAL_BUDGET; i < sendTimes.length; i++) expect(sendTimes[i] - sendTimes[i - CRITICAL_BUDGET]).toBeGreaterThanOrEqual(59_000);
 			const rows = await dashboardRows();
@@ -191,7 +158,7 @@ describe('auto resolve', () => {
 			expect(waiting.status).toBe(202);
 			expect(waiting.json).toMatchObject({ waiting: true, issueId: body.id, waitSeconds: 2 });
 			// n8n looks for waits that ran out about once a minute, so a 2 s limit ends within ~60 s.
-			const resolved = await waitFor('the resolve call', () => gateway.resolved().find((r) => r.issueId === body.id), 100_000);
+			const resolved = await waitFor('the resolve call', () => suite.gateway.resolved().find((r) => r.issueId === body.id), 100_000);
 			expect(resolved).toMatchObject({ reason: 'no_customer_reply', waitedSeconds: 2 });
 			await waitFor('resolvedAt on the row', async () => (await dashboardRows()).some((r) => r.status === 'resolved' && r.ttrMs >= 2000), 15_000);
 		}),
@@ -211,7 +178,7 @@ describe('auto resolve', () => {
 			await waitFor('status with_agent', async () => (await dashboardRows()).some((r) => r.status === 'with_agent'), 15_000);
 			const again = await post('issues/customer-reply', { issueId: body.id, text: 'hello?' });
 			expect(again.status).toBe(404);
-			expect(gateway.resolved().some((r) => r.issueId === body.id)).toBe(false);
+			expect(suite.gateway.resolved().some((r) => r.issueId === body.id)).toBe(false);
 		}),
 	);
 
@@ -234,7 +201,7 @@ describe('dashboard', () => {
 		logged(async () => {
 			expect((await runtime.request(hook('issues/dashboard'))).status).toBe(403);
 			expect((await runtime.request(hook('issues/dashboard?secret=wrong'))).status).toBe(403);
-			const page = await runtime.request(hook(`issues/dashboard?secret=${encodeURIComponent(n8n.webhookSecret)}`));
+			const page = await runtime.request(hook(`issues/dashboard?secret=${encodeURIComponent(suite.n8n.webhookSecret)}`));
 			expect(page.status).toBe(200);
 			expect(page.headers['content-type']).toMatch(/text\/html/);
 			expect(page.text).toContain('<svg');
@@ -259,7 +226,7 @@ describe('first response time', () => {
 				const sentAt = Date.now();
 				const res = await post('issues', body);
 				expect(res.status).toBe(200);
-				const message = gateway.messages().find((m) => m.number === body.customer.phone);
+				const message = suite.gateway.messages().find((m) => m.number === body.customer.phone);
 				samples.push(message.receivedAt - sentAt);
 			}
 			samples.sort((a, b) => a - b);
@@ -280,7 +247,7 @@ const SCREENSHOT = process.env.ISSUES_DASHBOARD_SCREENSHOT;
 		const browser = await runtime.launchChromium();
 		try {
 			const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-			await page.goto(hook(`issues/dashboard?secret=${encodeURIComponent(n8n.webhookSecret)}`));
+			await page.goto(hook(`issues/dashboard?secret=${encodeURIComponent(suite.n8n.webhookSecret)}`));
 			await page.waitForSelector('#timeline rect');
 			await page.screenshot({ path: require('node:path').resolve(runtime.REPO_ROOT, SCREENSHOT), fullPage: true });
 		} finally {

@@ -3,6 +3,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { cancelBatch, createBatch, getBatch, isTerminal, nextBatchCheckSeconds, readBatchAnswers } from '../../shared/gemini/batch';
 import type { BatchJob, BatchState } from '../../shared/gemini/batch';
 import { BatchEndedError } from '../../shared/errors';
+import { roundUsd } from '../../shared/gemini/pricing';
 import { extractJson } from '../../shared/text/json';
 import type { AiDependencies, AiPhaseResult, Batch } from './aiPhase';
 import { acceptMissions, batchLimits, missionRequest, runAiPhase, splitIntoBatches, toArray } from './aiPhase';
@@ -212,7 +213,7 @@ export async function checkEconomy(state: EconomyState, ai: AiDependencies, opti
 	});
 	economy.batchPromptTokens = ai.accounting.promptTokens - before.prompt;
 	economy.batchOutputTokens = ai.accounting.outputTokens - before.output;
-	economy.batchCostUsd = ai.accounting.costUsd - before.cost;
+	economy.batchCostUsd = roundUsd(ai.accounting.costUsd - before.cost);
 	economy.failedBatchRequests = failures.length;
 	// Partial failures are not a fallback: they are retried as ordinary calls, as any failed call is.
 	return await standardRemainder(request, start, ai, fromBatch, needed, null, economy, 'batch');

@@ -105,6 +105,19 @@ function checkTemplatesSuffice(ctx: IExecuteFunctions, itemIndex: number, reques
 	}
 }
 
+/** Fails the item when fewer than Minimum Missions could be delivered (standard and Economy jobs alike). */
+function checkMinimumMissions(ctx: IExecuteFunctions, result: GenerationResult, minimumMissions: number, itemIndex: number): void {
+	if (result.missions.length >= minimumMissions) return;
+	throw new NodeOperationError(
+		ctx.getNode(),
+		`Only ${result.missions.length} of ${result.report.totalRequested} missions could be delivered; Minimum Missions is ${minimumMissions}`,
+		{
+			itemIndex,
+			description: result.report.fallbackReason ?? 'Lower Minimum Missions, add templates, or raise Max Refill Rounds.',
+		},
+	);
+}
+
 /**
  * One input item: resolves the optional credential, joins (or starts) the job's generation,
  * posts progress, and fails the item when fewer than Minimum Missions could be delivered.
@@ -140,16 +153,7 @@ export async function runMissionJob(ctx: IExecuteFunctions, job: MissionJob, ite
 		);
 		await reporter.flush();
 		const result = shared ? { ...value, report: sharedReport(value.report) } : value;
-		if (result.missions.length < request.minimumMissions) {
-			throw new NodeOperationError(
-				ctx.getNode(),
-				`Only ${result.missions.length} of ${request.count} missions could be delivered; Minimum Missions is ${request.minimumMissions}`,
-				{
-					itemIndex,
-					description: result.report.fallbackReason ?? 'Lower Minimum Missions, add templates, or raise Max Refill Rounds.',
-				},
-			);
-		}
+		checkMinimumMissions(ctx, result, request.minimumMissions, itemIndex);
 		return { result, jobId, shared, progress: reporter.counts() };
 	} catch (error) {
 		await reporter.flush();
@@ -191,17 +195,10 @@ export function economyOutcome(
 		return { result: { missions: [], report }, jobId, shared: false, progress, waiting: state };
 	}
 	const { result } = outcome;
-	if (result.missions.length < minimumMissions) {
-		throw toNodeError(
-			ctx,
-			new NodeOperationError(ctx.getNode(), `Only ${result.missions.length} of ${result.report.totalRequested} missions could be delivered; Minimum Missions is ${minimumMissions}`, {
-				itemIndex,
-				description: result.report.fallbackReason ?? 'Lower Minimum Missions, add templates, or raise Max Refill Rounds.',
-			}),
-			itemIndex,
-			secrets,
-			GEMINI_CREDENTIAL_NAME,
-		);
+	try {
+		checkMinimumMissions(ctx, result, minimumMissions, itemIndex);
+	} catch (error) {
+		throw toNodeError(ctx, error, itemIndex, secrets, GEMINI_CREDENTIAL_NAME);
 	}
 	return { result, jobId, shared: false, progress, economy: outcome.economy, source: outcome.source };
 }

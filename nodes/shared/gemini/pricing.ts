@@ -109,11 +109,6 @@ export function modelPrices(model: string, at = Date.now()): PricePeriod | undef
 	return current;
 }
 
-/** Whether the catalog has a price for this model (any tier). */
-export function hasPrice(model: string): boolean {
-	return modelPrices(model) !== undefined;
-}
-
 /**
  * USD for one Gemini call at the tier that served it, or null when the model, the tier's price
  * or the audio price is unknown.

@@ -37,8 +37,6 @@ export interface ResilienceDefaults {
 	service?: string;
 	/** A sentence added to Parallel Calls' description: what raising it trades on this node. */
 	parallelCallsNote?: string;
-	/** Leave out the Service Tier option (a node that never calls Gemini's generateContent). */
-	withoutServiceTier?: boolean;
 }
 
 /** The options with their defaults; a node may override a default (e.g. a TTS node's cap). */
@@ -98,8 +96,8 @@ export function resilienceOptionProperties(defaults: ResilienceDefaults = {}): I
 			default: 30,
 			description: `Most time one ${service} call may take before it is retried; never longer than what is left of the item deadline`,
 		},
+		serviceTierOption(),
 	];
-	if (!defaults.withoutServiceTier) properties.push(serviceTierOption());
 	return properties.map((property) => {
 		const override = overrides[property.name];
 		return override === undefined ? property : { ...property, default: override };

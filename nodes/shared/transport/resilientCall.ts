@@ -75,7 +75,7 @@ export interface CallAccounting {
 	unpricedCalls: number;
 	/** What the estimate leaves out and why, each reason once. */
 	costNotes: string[];
-	/** Answered calls by the tier that served them ("standard", "flex", "priority"). */
+	/** Answered calls by the tier that served them ("standard", "flex", "priority"; "batch" for Batch API answers). */
 	servedTiers: Record<string, number>;
 	latenciesMs: number[];
 	/** Backup requests sent because an attempt ran far past its usual latency. */

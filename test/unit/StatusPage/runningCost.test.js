@@ -30,11 +30,14 @@ test('script batch page: the batch total and each title’s cost so far', async 
 		job('02-second', 'running', { step: 'Text to Speech', costUsd: '0.0100' }),
 		job('03-third', 'running', { step: 'Text to Speech', costUsd: 'unknown' }),
 		job('04-fourth', 'queued'),
+		// A Data table gives null for the cost column no step wrote yet: not "cost unknown".
+		job('05-fifth', 'queued', { costUsd: null }),
 	];
 	const { html } = await runOne('scriptBatchPage', { rows, pageUrl: PAGE_URL, batchId: 'b-1', token: 't'.repeat(48) });
-	expect(textOf(html, 'cost')).toBe('estimated $0.0521 (2 of 4 titles priced, 1 without a known price)');
+	expect(textOf(html, 'cost')).toBe('estimated $0.0521 (2 of 5 titles priced, 1 without a known price)');
 	expect(html).toContain('Step: Write Script · $0.0421');
 	expect(html).toContain('Step: Text to Speech · cost unknown');
+	expect(html.match(/cost unknown/g)).toHaveLength(1);
 });
 
 test('GET /scripts/status carries the running cost of the batch and of each job', async () => {
@@ -48,7 +51,9 @@ test('GET /scripts/status carries the running cost of the batch and of each job'
 test('issues dashboard: the estimated Gemini cost of the issues on the page', async () => {
 	const NOW = Date.now();
 	const issue = (costUsd) => ({ priority: 'high', status: 'answered', source: 'ai', escalate: false, receivedAt: NOW - 60_000, firstResponseAt: NOW - 59_000, ttfrMs: 1000, costUsd });
-	const data = { generatedAt: new Date(NOW).toISOString(), rows: [issue(0.0002), issue(0.0003), issue(null), issue(undefined)] };
+	// Not answered yet: the Data table gives null for the cost column nobody wrote.
+	const waiting = { ...issue(null), status: 'send_retrying', firstResponseAt: null, ttfrMs: null };
+	const data = { generatedAt: new Date(NOW).toISOString(), rows: [issue(0.0002), issue(0.0003), issue(null), issue(undefined), waiting] };
 	const { html } = await runOne('issuesDashboard', { data, refresh: false });
-	expect(textOf(html, 'cost')).toBe('Gemini cost estimated $0.0005 (2 of 4 issues priced, 1 without a known price)');
+	expect(textOf(html, 'cost')).toBe('Gemini cost estimated $0.0005 (2 of 5 issues priced, 1 without a known price)');
 });

@@ -13,7 +13,6 @@ describe('Service Tier option', () => {
 		expect(option.default).toBe('standard');
 		expect(option.options.map((o) => o.value)).toEqual(['standard', 'flex', 'priority']);
 		expect(resilienceOptionProperties().filter((p) => p.name === 'serviceTier')).toHaveLength(1);
-		expect(resilienceOptionProperties({ withoutServiceTier: true }).some((p) => p.name === 'serviceTier')).toBe(false);
 	});
 
 	test('reads the tier; anything else is Standard', () => {
