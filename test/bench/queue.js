@@ -41,6 +41,7 @@ const POLL_MS = 2000;
 const STATUS_READERS = 10;
 // How often the callers of the jobs accepted before the kill read their status (watchJobs).
 const WATCH_MS = 5000;
+const WATCH_READERS = 20;
 const PAGE = 250; // n8n's largest page of Data table rows
 // Small jobs: a few hundred ms of Google each, so thousands finish in minutes.
 const FAKE = { latencyMs: 300, latencyJitter: 0.2 };
@@ -215,10 +216,16 @@ function watchJobs({ timer, main, table, jobs }) {
 	const done = (async () => {
 		while (!stopped && [...watched.values()].some((s) => !s || !TERMINAL.has(s.state))) {
 			const round = Date.now();
-			const open = new Set(await table.openJobIds().catch(() => []));
+			const listed = await table.openJobIds().catch(() => null);
+			if (!listed) {
+				await sleep(WATCH_MS);
+				continue; // no list this round (REST busy): nothing is taken as finished
+			}
+			const open = new Set(listed);
 			const toRead = [...watched.keys()].filter((id) => open.has(id) || !watched.get(id));
+			// Each caller polls its own job: all of them at once (up to WATCH_READERS).
 			await Promise.all(
-				Array.from({ length: 5 }, async () => {
+				Array.from({ length: Math.min(WATCH_READERS, toRead.length) }, async () => {
 					for (let id = toRead.shift(); id && !stopped; id = toRead.shift()) {
 						if (!open.has(id)) {
 							watched.set(id, { state: 'succeeded' }); // its row was terminal in the list
