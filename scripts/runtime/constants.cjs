@@ -24,6 +24,10 @@ const CREDENTIALS = {
 	tts: { id: 'gemOpsGoogleTts1', name: 'Google Cloud Text-to-Speech account', type: 'googleCloudTtsApi' },
 	// Custom Auth ({"headers": {"apikey": "…"}}): the messaging gateway's key (Evolution API style).
 	gateway: { id: 'gemOpsGatewayKey1', name: 'Messaging gateway API key', type: 'httpCustomAuth' },
+	// n8n's own public API, read-only (scope execution:read): the status webhooks ask it whether a
+	// job's run is still alive (queue mode: a lost worker's run ends `error` long before the error
+	// workflow gets a worker slot). The runtime creates the key at each start (activate()).
+	n8nApi: { id: 'gemOpsN8nApiKey1', name: 'Gemini Ops n8n API (read executions)', type: 'n8nApi' },
 };
 const WEBHOOK_SECRET_HEADER = 'X-Webhook-Secret';
 

@@ -17,6 +17,7 @@ const POLL_INTERVAL_MS = 250;
 const STOP_GRACE_MS = 20_000;
 const PORT_RELEASE_MS = 10_000;
 const DEFAULT_WEBHOOK_PREFIX = 'webhook';
+const STATUS_API_KEY_LABEL = 'Gemini Ops status webhooks (read executions)';
 
 /**
  * An isolated n8n: its own user folder (database, settings, the installed package), its own
@@ -219,6 +220,8 @@ class N8nInstance {
 		// The issue workflows send replies through it; without a key a placeholder keeps them importable.
 		const gatewayKey = this.options.gatewayApiKey || process.env.GATEWAY_API_KEY || 'set-your-gateway-api-key';
 		list.push({ ...CREDENTIALS.gateway, data: { json: JSON.stringify({ headers: { apikey: gatewayKey } }) } });
+		// The key itself exists only once n8n runs: activate() creates it and fills it in.
+		list.push({ ...CREDENTIALS.n8nApi, data: { apiKey: '', baseUrl: `${this.baseUrl}/api/v1` } });
 		const { gemini, tts } = this.options;
 		for (const [credential, given, defaultHost] of [
 			[CREDENTIALS.gemini, gemini, 'https://generativelanguage.googleapis.com'],
@@ -320,6 +323,7 @@ class N8nInstance {
 		await this.ensureDataTable(CRITICAL_CLAIM_TABLE);
 		await this.ensureDataTable(SCRIPT_JOB_TABLE);
 		await this.ensureDataTable(SCRIPT_CACHE_TABLE);
+		await this.ensureStatusApiKey();
 		// n8n publishes a workflow only after the sub-workflows it calls (Execute Workflow Trigger) are.
 		const isSubWorkflow = (wf) => wf.nodes.some((n) => n.type === 'n8n-nodes-base.executeWorkflowTrigger');
 		for (const wf of [...this.workflows.filter(isSubWorkflow), ...this.workflows.filter((w) => !isSubWorkflow(w))]) {
@@ -327,6 +331,21 @@ class N8nInstance {
 			if (current.activeVersionId === current.versionId && current.active) continue;
 			await rest.call('POST', `/workflows/${wf.id}/activate`, { versionId: current.versionId });
 		}
+	}
+
+	/**
+	 * A read-only n8n API key (scope `execution:read`) in the *n8n API* credential the status
+	 * webhooks use to ask whether a job's run is still alive. n8n shows a key only when it makes it,
+	 * so each start replaces the previous one (same label).
+	 */
+	async ensureStatusApiKey() {
+		const label = STATUS_API_KEY_LABEL;
+		const listed = await this.rest.call('GET', `/api-keys?label=${encodeURIComponent(label)}`);
+		const keys = Array.isArray(listed) ? listed : listed?.items || [];
+		for (const key of keys.filter((k) => k.label === label)) await this.rest.call('DELETE', `/api-keys/${key.id}`);
+		const created = await this.rest.call('POST', '/api-keys', { label, scopes: ['execution:read'], expiresAt: null });
+		const { id, name, type } = CREDENTIALS.n8nApi;
+		await this.rest.call('PATCH', `/credentials/${id}`, { name, type, data: { apiKey: created.rawApiKey, baseUrl: `${this.baseUrl}/api/v1` } });
 	}
 
 	/** Creates the Data table (or adds missing columns to an existing one). Returns its id. */

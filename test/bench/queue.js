@@ -39,6 +39,9 @@ const RESTART_AFTER_MS = 15_000;
 const RECHECK_AFTER_MS = 45_000;
 const POLL_MS = 2000;
 const STATUS_READERS = 10;
+// How often the callers of the jobs accepted before the kill read their status (watchJobs).
+const WATCH_MS = 5000;
+const WATCH_READERS = 20;
 const PAGE = 250; // n8n's largest page of Data table rows
 // Small jobs: a few hundred ms of Google each, so thousands finish in minutes.
 const FAKE = { latencyMs: 300, latencyJitter: 0.2 };
@@ -94,6 +97,19 @@ async function jobTable(main) {
 			]);
 			return { rows: all.count, open: open.count };
 		},
+		/** Job ids of the rows not yet terminal. */
+		async openJobIds() {
+			const ids = [];
+			const filters = [
+				{ columnName: 'state', condition: 'neq', value: 'succeeded' },
+				{ columnName: 'state', condition: 'neq', value: 'failed' },
+			];
+			for (let skip = 0; ; skip += PAGE) {
+				const page = await query(filters, PAGE, skip);
+				ids.push(...page.data.map((r) => r.jobId));
+				if (page.data.length < PAGE) return ids;
+			}
+		},
 		async all() {
 			const rows = [];
 			for (let skip = 0; ; skip += PAGE) {
@@ -140,7 +156,7 @@ async function post({ timer, count, concurrency, offset, onPosted = () => {} }) 
 						acceptedAt: Date.now(),
 					});
 					ours.push(a.ms);
-					onPosted(jobs.length);
+					onPosted(jobs.length, jobs[jobs.length - 1]);
 				} else {
 					refused.push({
 						status: a.res.status,
@@ -163,14 +179,74 @@ async function post({ timer, count, concurrency, offset, onPosted = () => {} }) 
 	};
 }
 
-/** Waits until the table holds a terminal row for every job accepted so far, or the deadline. */
+/**
+ * Waits until the table holds a terminal row for every job accepted so far, or the deadline;
+ * then `openAtDeadline` lists the job ids whose rows were still open at the deadline.
+ */
 async function settle(table, expectedRows, deadline) {
 	for (;;) {
 		const c = await table.counts().catch(() => null);
-		if (c && c.rows >= expectedRows && c.open === 0) return { settled: true, ...c };
-		if (Date.now() > deadline) return { settled: false, ...(c || {}) };
+		if (c && c.rows >= expectedRows && c.open === 0) return { settled: true, openAtDeadline: [], ...c };
+		if (Date.now() > deadline) return { settled: false, openAtDeadline: await table.openJobIds(), ...(c || {}) };
 		await sleep(POLL_MS);
 	}
+}
+
+/** One job's status through its webhook (a non-200 answer as `{state: 'HTTP <status>'}`). */
+async function readStatus(timer, main, jobId) {
+	const res = await runtime
+		.request(`${main.webhookUrl('missions/status')}?jobId=${jobId}`, {
+			headers: timer.headers,
+			timeoutMs: 120_000,
+		})
+		.catch((error) => ({ status: 0, text: error.message }));
+	return res.status === 200 ? res.json : { state: `HTTP ${res.status}`, message: String(res.text).slice(0, 200) };
+}
+
+/**
+ * The callers of the jobs accepted before the kill, polling them as a client does: every
+ * WATCH_MS, the status of each of those whose row is still open (the REST list of open rows
+ * says which), until every one read terminal or `stop()`. Records when each was first read
+ * failed / interrupted: that is when its caller learns of the loss.
+ */
+function watchJobs({ timer, main, table, jobs }) {
+	const watched = new Map(jobs.map((j) => [j.jobId, null]));
+	const reportedAt = new Map();
+	let stopped = false;
+	const done = (async () => {
+		while (!stopped && [...watched.values()].some((s) => !s || !TERMINAL.has(s.state))) {
+			const round = Date.now();
+			const listed = await table.openJobIds().catch(() => null);
+			if (!listed) {
+				await sleep(WATCH_MS);
+				continue; // no list this round (REST busy): nothing is taken as finished
+			}
+			const open = new Set(listed);
+			const toRead = [...watched.keys()].filter((id) => open.has(id) || !watched.get(id));
+			// Each caller polls its own job: all of them at once (up to WATCH_READERS).
+			await Promise.all(
+				Array.from({ length: Math.min(WATCH_READERS, toRead.length) }, async () => {
+					for (let id = toRead.shift(); id && !stopped; id = toRead.shift()) {
+						if (!open.has(id)) {
+							watched.set(id, { state: 'succeeded' }); // its row was terminal in the list
+							continue;
+						}
+						const s = await readStatus(timer, main, id);
+						watched.set(id, s);
+						if (s.reason === 'interrupted' && !reportedAt.has(id)) reportedAt.set(id, Date.now());
+					}
+				}),
+			);
+			await sleep(Math.max(0, WATCH_MS - (Date.now() - round)));
+		}
+	})();
+	return {
+		reportedAt,
+		async stop() {
+			stopped = true;
+			await done;
+		},
+	};
 }
 
 /** Jobs per second from the first POST to the last of their rows' final update. */
@@ -229,23 +305,7 @@ async function statusSweep(timer, main, jobs) {
 	const pending = [...jobs];
 	await Promise.all(
 		Array.from({ length: STATUS_READERS }, async () => {
-			for (let job = pending.shift(); job; job = pending.shift()) {
-				const res = await runtime
-					.request(`${main.webhookUrl('missions/status')}?jobId=${job.jobId}`, {
-						headers: timer.headers,
-						timeoutMs: 120_000,
-					})
-					.catch((error) => ({ status: 0, text: error.message }));
-				out.set(
-					job.jobId,
-					res.status === 200
-						? res.json
-						: {
-								state: `HTTP ${res.status}`,
-								message: String(res.text).slice(0, 200),
-							},
-				);
-			}
+			for (let job = pending.shift(); job; job = pending.shift()) out.set(job.jobId, await readStatus(timer, main, job.jobId));
 		}),
 	);
 	return out;
@@ -353,6 +413,8 @@ async function main() {
 			postedAtKill: 0,
 		};
 		let restarting = null;
+		let watcher = null;
+		const acceptedJobs = [];
 		const loadBefore = os.loadavg()[0];
 		say(`B: soak of ${JOBS} jobs`);
 		const soak = await post({
@@ -360,12 +422,14 @@ async function main() {
 			count: JOBS,
 			concurrency: CONCURRENCY,
 			offset: 0,
-			onPosted: (n) => {
+			onPosted: (n, job) => {
+				acceptedJobs.push(job);
 				if (kill.at || n < JOBS * KILL_AT_FRACTION) return;
 				kill.at = Date.now();
 				kill.postedAtKill = n;
 				kill.victimLogLength = victim.logText().length;
 				say(`B: SIGKILL worker-${VICTIM + 1} after ${n} jobs accepted`);
+				watcher = watchJobs({ timer, main: cluster.main, table, jobs: [...acceptedJobs] });
 				restarting = (async () => {
 					await cluster.killWorker(VICTIM);
 					await sleep(RESTART_AFTER_MS);
@@ -381,6 +445,8 @@ async function main() {
 		accepted += soak.jobs.length;
 		say(`B: all ${soak.jobs.length} posted; waiting for every job to end`);
 		const end = await settle(table, accepted, lastAccepted + SETTLE_MS);
+		const openAtDeadline = new Set(end.openAtDeadline);
+		await watcher?.stop();
 		say(`B: ${end.settled ? 'settled' : `NOT settled (${JSON.stringify(end)})`}; reading every job's status`);
 		const settledAt = Date.now();
 		const settledAfterS = (settledAt - lastAccepted) / 1000;
@@ -416,8 +482,8 @@ async function main() {
 			const rows = firstRows.get(job.jobId) || [];
 			const later = laterRows.get(job.jobId) || [];
 			count(`${s.state}${s.reason ? ` / ${s.reason}` : ''}`);
-			// Stuck: not terminal when the settle time ran out (its row then), or still not on the status webhook.
-			if (!rows[0] || !TERMINAL.has(rows[0].state) || s.state === 'queued' || s.state === 'running') problems.stuck.push({ jobId: job.jobId, atDeadline: rows[0]?.state, later: s.state });
+			// Stuck: its row open when the settle time ran out, or still not terminal on the status webhook.
+			if (openAtDeadline.has(job.jobId) || !rows[0] || s.state === 'queued' || s.state === 'running') problems.stuck.push({ jobId: job.jobId, atDeadline: openAtDeadline.has(job.jobId) ? 'open' : rows[0]?.state, later: s.state });
 			else if (!TERMINAL.has(s.state)) problems.notFound.push(job.jobId);
 			if (s.state === 'failed' && !s.reason) problems.noReason.push(job.jobId);
 			if (rows.length > 1 || later.length > 1) problems.twoRows.push(job.jobId);
@@ -452,6 +518,8 @@ async function main() {
 			messages.set(kind, (messages.get(kind) || 0) + 1);
 		}
 		const reportedAfter = interrupted.map((j) => Date.parse(laterRows.get(j.jobId)?.[0]?.updatedAt) - kill.at).filter(Number.isFinite);
+		const readAfter = [...(watcher?.reportedAt.values() || [])].map((t) => t - kill.at);
+		const span = (list) => (list.length ? `${(Math.min(...list) / 1000).toFixed(0)}–${(Math.max(...list) / 1000).toFixed(0)} s` : '–');
 
 
 		const o = stats(soak.ours);
@@ -494,7 +562,7 @@ async function main() {
 		row(['interrupted, but its worker was not the killed one', verdict(problems.interruptedLive.length)]);
 		row(['two jobs of one tier and locale with the same mission set', verdict(sameSet)]);
 		console.log(
-			`\nKilled worker held ${heldByVictim.size} executions at the kill; ${interrupted.length} jobs read failed / interrupted, reported ${reportedAfter.length ? `${(Math.min(...reportedAfter) / 1000).toFixed(0)}–${(Math.max(...reportedAfter) / 1000).toFixed(0)} s` : '–'} after the kill (${reportedAfter.filter((v) => v > 60_000).length} after more than 60 s); messages ${JSON.stringify([...messages])}. POSTs not answered 202: ${JSON.stringify(soak.refused.slice(0, 5))}`,
+			`\nKilled worker held ${heldByVictim.size} executions at the kill; ${interrupted.length} jobs read failed / interrupted: rows written ${span(reportedAfter)} after the kill (${reportedAfter.filter((v) => v > 60_000).length} after more than 60 s); first read so by their polling callers (every ${WATCH_MS / 1000} s) ${span(readAfter)} after the kill (${readAfter.filter((v) => v > 60_000).length} after more than 60 s, ${readAfter.length} of ${interrupted.length}); messages ${JSON.stringify([...messages])}. POSTs not answered 202: ${JSON.stringify(soak.refused.slice(0, 5))}`,
 		);
 		for (const [name, list] of Object.entries(problems)) if (list.length) console.log(`${name}: ${JSON.stringify(list.slice(0, 10))}`);
 		if (startedTwice.length) console.log(`executions started twice: ${JSON.stringify([...new Set(startedTwice)].slice(0, 10))}`);

@@ -5,6 +5,7 @@
 // "Worker started execution <id>", and the job's row holds its execution id. One cluster serves
 // the whole file (a cold start is most of its time).
 const { spawnSync } = require('node:child_process');
+const crypto = require('node:crypto');
 const fs = require('node:fs');
 const http = require('node:http');
 const os = require('node:os');
@@ -74,15 +75,27 @@ async function statusOf(jobId) {
 	return res?.status === 200 ? res.json : null;
 }
 
-/** Every row of a Data table, through n8n's REST API. */
-async function tableRows(name) {
+/** A Data table's REST route (`/projects/<id>/data-tables/<id>`), through n8n's REST API. */
+async function tableRoute(name) {
 	const { rest } = cluster.main;
 	const project = await rest.call('GET', '/projects/personal');
 	const base = `/projects/${project.id}/data-tables`;
 	const listed = await rest.call('GET', `${base}?filter=${encodeURIComponent(JSON.stringify({ name }))}`);
 	const table = listed.data.find((t) => t.name === name);
-	const rows = await rest.call('GET', `${base}/${table.id}/rows?take=1000`);
-	return rows.data || rows;
+	return `${base}/${table.id}`;
+}
+
+const PAGE = 250; // n8n answers at most 250 rows a read
+
+/** Every row of a Data table, page by page. */
+async function tableRows(name) {
+	const route = await tableRoute(name);
+	const rows = [];
+	for (let skip = 0; ; skip += PAGE) {
+		const page = await cluster.main.rest.call('GET', `${route}/rows?take=${PAGE}&skip=${skip}&sortBy=${encodeURIComponent('id:asc')}`);
+		rows.push(...page.data);
+		if (page.data.length < PAGE) return rows;
+	}
 }
 
 /** n8n's execution id of each job, from the job table (written by "Save job as queued"). */
@@ -321,6 +334,21 @@ test(
 		expect(reportedMs).toBeLessThan(REPORTED_WITHIN_MS);
 		const execution = await cluster.main.rest.call('GET', `/executions/${batchRow.executionId}`);
 		expect(['error', 'crashed']).toContain(execution.status);
+		// The status webhook asks n8n about the batch's run itself (the error workflow may wait
+		// minutes for a worker slot under load): a fresh batch whose rows still say running, for
+		// this lost run, reads failed / interrupted without the error workflow.
+		const orphan = crypto.randomUUID();
+		const row = { batchId: orphan, token: 'x', slug: '', step: 'Writing', audios: '[]', files: '[]', error: '', request: '{}', folder: batchRow.folder, executionId: String(batchRow.executionId) };
+		await cluster.main.rest.call('POST', `${await tableRoute(runtime.SCRIPT_JOB_TABLE.name)}/insert`, {
+			data: [
+				{ ...row, kind: 'batch', title: '', state: 'queued' },
+				{ ...row, kind: 'job', title: 'Rent or buy', slug: 'rent-or-buy', state: 'running' },
+			],
+			returnType: 'id',
+		});
+		const orphanStatus = await batchStatus(orphan);
+		expect(orphanStatus).toMatchObject({ state: 'failed', failedJobs: 1, runningJobs: 0 });
+		expect(orphanStatus.jobs[0].error).toMatch(/^interrupted: the n8n worker (or main )?running it was lost/);
 	}),
 	180_000,
 );
@@ -369,6 +397,19 @@ test(
 			const execution = await cluster.main.rest.call('GET', `/executions/${executionId}`);
 			expect(['error', 'crashed']).toContain(execution.status);
 		}
+		// The status webhook itself asks n8n about the run (under load the error workflow waits
+		// behind every webhook run for a worker slot): a row still `running` whose execution n8n
+		// ended reads failed / interrupted without the error workflow. A fresh row for a lost
+		// execution (the error workflow ran for it already) stands in for one it has not reached.
+		const orphan = crypto.randomUUID();
+		await cluster.main.rest.call('POST', `${await tableRoute(runtime.JOB_TABLE.name)}/insert`, {
+			data: [{ jobId: orphan, token: 'x', state: 'running', current: 1, total: 100, message: 'Generating', request: JSON.stringify(SLOW_JOB), executionId: String(held(victim)[0].executionId) }],
+			returnType: 'id',
+		});
+		const orphanStatus = await statusOf(orphan);
+		expect(orphanStatus).toMatchObject({ state: 'failed', reason: 'interrupted' });
+		expect(orphanStatus.message).toMatch(/worker .* was lost/);
+		expect((await tableRows(runtime.JOB_TABLE.name)).find((row) => row.jobId === orphan)).toMatchObject({ state: 'failed', reason: 'interrupted' });
 		// The survivor's jobs finish; nothing stays queued or running.
 		for (const { jobId } of held(survivor)) {
 			const { final } = await client.waitForJob(jobId);
