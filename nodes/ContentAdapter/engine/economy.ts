@@ -76,7 +76,11 @@ export function progressFields(state: EconomyState, job: BatchJob | undefined, w
 export function planStep(run: RunContext, planned: Array<{ item: ItemRun; texts: PlannedText[] }>, operation: TextOperation): { texts: EconomyText[]; requests: Map<string, TextTask> } {
 	const texts: EconomyText[] = [];
 	const requests = new Map<string, TextTask>();
-	for (const { item, texts: itemTexts } of planned) {
+	// One batch for all items, so the entries any item brought count for every item (a workflow
+	// may pass its Data table rows on the first item only, instead of a copy on each).
+	const external = new Map(planned.flatMap(({ item }) => [...item.external]));
+	for (const { item: own, texts: itemTexts } of planned) {
+		const item: ItemRun = { ...own, external };
 		for (const text of itemTexts) {
 			if ('ready' in text) {
 				texts.push({ itemIndex: item.itemIndex, kind: kindOf(operation), base: text.base, json: text.ready });

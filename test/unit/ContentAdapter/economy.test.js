@@ -102,6 +102,17 @@ describe('Submit', () => {
 		expect(count('generateContent')).toBe(1);
 	});
 
+	test("entries a workflow passed on the first item count for every item's texts", async () => {
+		const first = await run({ ...scripts()(1), economy: false });
+		resetProcessState();
+		fake.reset();
+		const entries = [first.results[0].cacheEntry];
+		const { results } = await run(scripts(), { items: [{ cachedEntries: entries }, {}], options: { cachedEntriesField: 'cachedEntries' } });
+		expect(fake.batches()[0].requests).toBe(1);
+		const done = await untilDone(results[0]);
+		expect(done.results.map((r) => r.cached)).toEqual([false, true]);
+	});
+
 	test('everything cached: no batch at all, Check delivers at once without calling Google', async () => {
 		await run({ ...scripts()(0), economy: false });
 		const { results } = await run(scripts(), { items: [{}] });
