@@ -27,6 +27,9 @@ const BATCH = {
 const WAITING = /^Waiting for Google's batch \(economy\): (masters|variations|adaptations), (PENDING|RUNNING|SUCCEEDED), \d+ of \d+ answered$/;
 // Over 65 s, so n8n saves the waiting run in its database instead of holding it in memory.
 const SAVED_WAIT_SECONDS = 66;
+// A webhook run started within a second or two of publishing a changed workflow was seen to run the
+// version before it; the settings are changed well before they are needed.
+const PUBLISH_SETTLE_MS = 10_000;
 
 jest.setTimeout(600_000);
 
@@ -44,6 +47,8 @@ beforeAll(async () => {
 		gemini: { apiKey: 'test-key', host: fake.url, requestsPerMinute: 0 },
 		tts: { apiKey: 'test-key', host: fake.url, requestsPerMinute: 0 },
 	});
+	await configureSettings(n8n, 'scripts-batch.json', { batchCheckSeconds: 2 }, 'Batch settings');
+	await sleep(PUBLISH_SETTLE_MS);
 }, 900_000);
 
 afterAll(async () => {
@@ -116,7 +121,6 @@ test(
 test(
 	'economy: one Gemini batch per step, no interactive text call, the waiting step on every title, a ZIP that decodes',
 	logged(async () => {
-		await configureSettings(n8n, 'scripts-batch.json', { batchCheckSeconds: 2 }, 'Batch settings');
 		const before = { text: route('generateContent'), speech: route('synthesize'), batches: fake.batches().length };
 		const t0 = Date.now();
 		const res = await runtime.request(n8n.webhookUrl('scripts/batch'), { method: 'POST', headers: secret(), body: BATCH });
@@ -142,9 +146,26 @@ test(
 );
 
 test(
+	'flex: every text call of the batch goes at Service Tier Flex, no batch job',
+	logged(async () => {
+		const before = { requests: fake.stats().requests.length, batches: fake.batches().length };
+		const body = { titles: ['Flex: a budget in five minutes'], variations: 1, languages: ['es-ES'], masterLanguage: 'en-US', words: 60, mode: 'flex' };
+		const res = await runtime.request(n8n.webhookUrl('scripts/batch'), { method: 'POST', headers: secret(), body });
+		expect(res.status).toBe(202);
+		const { final } = await untilCompleted(res.json.batchId, 120_000);
+		expect(final).toMatchObject({ totalJobs: 1, completedJobs: 1 });
+		const texts = fake.stats().requests.slice(before.requests).filter((r) => r.route === 'generateContent');
+		expect(texts).toHaveLength(3); // master, variation, Spanish adaptation
+		for (const request of texts) expect(request.body.serviceTier).toBe('flex');
+		expect(fake.batches().length).toBe(before.batches);
+	}),
+);
+
+test(
 	'n8n killed during a saved Wait: started again, the run resumes and the batch completes',
 	logged(async () => {
 		await configureSettings(n8n, 'scripts-batch.json', { batchCheckSeconds: SAVED_WAIT_SECONDS }, 'Batch settings');
+		await sleep(PUBLISH_SETTLE_MS);
 		// Masters and variations are cached from the batch above: only the French adaptations wait.
 		const body = { ...BATCH, languages: ['en-US', 'es-ES', 'fr-FR'] };
 		const before = { text: route('generateContent'), speech: route('synthesize'), batches: fake.batches().length };
@@ -158,7 +179,11 @@ test(
 			if (Date.now() > deadline) throw new Error(`the adaptations batch was never waited for: ${JSON.stringify(json)}`);
 			await sleep(250);
 		}
-		await sleep(3000); // the Wait node saves the run right after the step is marked
+		// The Wait node saves the run right after the step is marked; a short (in-memory) wait would
+		// have checked the batch again within these seconds.
+		const checksBefore = route('getBatch');
+		await sleep(5000);
+		expect(route('getBatch')).toBe(checksBefore);
 
 		const pid = n8n.pid;
 		n8n.killNow();
