@@ -100,13 +100,19 @@ function batchState(counts: BatchCounts): string {
 	return counts.completed === 0 ? 'failed' : 'completed_with_failures';
 }
 
+/** The batch row's costUsd: only an economy batch writes it (a Data table gives null when unset). */
+function economyCost(batch: IDataObject | undefined): number | 'unknown' | undefined {
+	const raw = batch?.costUsd;
+	return raw === null || raw === undefined ? undefined : readCost(raw);
+}
+
 /**
  * The batch's running cost: every job's, plus the texts an economy batch wrote for all titles at
  * once through Gemini batches (the batch row's costUsd), which no single job carries.
  */
 export function batchCost({ batch, jobs }: Batch): RunningCost {
 	const cost = runningCost(jobs.map((job) => job.costUsd));
-	const economy = readCost(batch?.costUsd);
+	const economy = economyCost(batch);
 	if (economy === 'unknown') cost.unpriced++;
 	else if (economy !== undefined) cost.usd = roundUsd(cost.usd + economy);
 	return cost;
@@ -116,7 +122,7 @@ export function batchCost({ batch, jobs }: Batch): RunningCost {
 export function batchStatus(batchId: string, batchRows: Batch): IDataObject {
 	const { jobs, batch } = batchRows;
 	const counts = countJobs(jobs);
-	const economy = readCost(batch?.costUsd);
+	const economy = economyCost(batch);
 	return {
 		batchId,
 		state: batchState(counts),

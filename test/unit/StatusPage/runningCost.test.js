@@ -57,6 +57,10 @@ test('economy: the texts the batch wrote through Gemini batches (the batch row) 
 	const unknown = await runOne('describeScriptBatch', { rows: [{ ...batchRow, costUsd: 'unknown' }, ...rows.slice(1)], batchId: 'b-1' });
 	expect(unknown.status.economyCostUsd).toBeNull();
 	expect(unknown.status.estimatedCostUsd).toEqual({ usd: 0.01, priced: 1, unpriced: 1 });
+	// A standard batch never writes it: the Data table's null is "not recorded", not "unknown".
+	const standard = await runOne('describeScriptBatch', { rows: [{ ...batchRow, costUsd: null }, ...rows.slice(1)], batchId: 'b-1' });
+	expect('economyCostUsd' in standard.status).toBe(false);
+	expect(standard.status.estimatedCostUsd).toEqual({ usd: 0.01, priced: 1, unpriced: 0 });
 });
 
 test('issues dashboard: the estimated Gemini cost of the issues on the page', async () => {
