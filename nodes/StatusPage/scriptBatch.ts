@@ -100,10 +100,11 @@ function batchState(counts: BatchCounts): string {
 	return counts.completed === 0 ? 'failed' : 'completed_with_failures';
 }
 
-/** The batch row's costUsd: only an economy batch writes it (a Data table gives null when unset). */
+/** The batch row's costUsd, written only by an economy batch (`"mode": "economy"` in its request). */
 function economyCost(batch: IDataObject | undefined): number | 'unknown' | undefined {
 	const raw = batch?.costUsd;
-	return raw === null || raw === undefined ? undefined : readCost(raw);
+	if (raw === null || raw === undefined || !/"mode"\s*:\s*"economy"/.test(String(batch?.request ?? ''))) return undefined;
+	return readCost(raw);
 }
 
 /**
