@@ -7,10 +7,12 @@ import * as adaptToLanguages from './actions/adaptToLanguages.operation';
 import * as generateVariations from './actions/generateVariations.operation';
 import * as writeScript from './actions/writeScript.operation';
 import {
+	DEFAULT_BATCH_FIELD,
 	DEFAULT_CACHE_MAX_ENTRIES,
 	DEFAULT_CACHE_MAX_MB,
 	DEFAULT_CACHE_TTL_HOURS,
 	DEFAULT_MAX_OUTPUT_TOKENS,
+	DEFAULT_ON_BATCH_FAILURE,
 	DEFAULT_OPERATION,
 	DEFAULT_TEMPERATURE,
 	DEFAULT_TOP_P,
@@ -23,10 +25,22 @@ const operationProperty: INodeProperties = {
 	noDataExpression: true,
 	options: [
 		{
-			name: 'Write Script',
-			value: 'writeScript',
-			action: 'Write a master script',
-			description: 'Write a narration script from a title and an optional brief',
+			name: 'Adapt to Languages',
+			value: 'adaptToLanguages',
+			action: 'Adapt a text to other languages',
+			description: 'Adapt a text culturally into several languages, one call per language, in parallel',
+		},
+		{
+			name: 'Cancel Batch',
+			value: 'cancelBatch',
+			action: 'Cancel a batch of texts',
+			description: 'Economy: cancel at Google the Gemini batch a text operation submitted',
+		},
+		{
+			name: 'Check Batch',
+			value: 'checkBatch',
+			action: 'Check a batch of texts',
+			description: 'Economy: read the Gemini batch a text operation submitted; waiting again, or the texts once it ended',
 		},
 		{
 			name: 'Generate Variations',
@@ -35,14 +49,47 @@ const operationProperty: INodeProperties = {
 			description: 'Rewrite a master script from several angles, one call per angle, in parallel',
 		},
 		{
-			name: 'Adapt to Languages',
-			value: 'adaptToLanguages',
-			action: 'Adapt a text to other languages',
-			description: 'Adapt a text culturally into several languages, one call per language, in parallel',
+			name: 'Write Script',
+			value: 'writeScript',
+			action: 'Write a master script',
+			description: 'Write a narration script from a title and an optional brief',
 		},
 	],
 	default: DEFAULT_OPERATION,
 };
+
+const TEXT_OPERATIONS = ['writeScript', 'generateVariations', 'adaptToLanguages'];
+
+const economyProperties: INodeProperties[] = [
+	{
+		displayName: 'Economy (Batch API)',
+		name: 'economy',
+		type: 'boolean',
+		default: false,
+		displayOptions: { show: { operation: TEXT_OPERATIONS } },
+		description:
+			"Whether to send every text of all input items as ONE Gemini batch job (about half the price, answered within 24 hours) instead of calls. Gives one item with waiting, nextCheckSeconds and the batch's state: loop it through a Wait node (nextCheckSeconds seconds) into Check Batch until waiting is false.",
+	},
+	{
+		displayName: 'When the Batch Fails',
+		name: 'onBatchFailure',
+		type: 'options',
+		default: DEFAULT_ON_BATCH_FAILURE,
+		displayOptions: { show: { operation: TEXT_OPERATIONS, economy: [true] } },
+		options: [
+			{ name: 'Standard Calls', value: 'standardCalls', description: 'An expired, failed or cancelled batch: the texts are written by ordinary calls, and the report says so' },
+			{ name: 'Fail', value: 'fail', description: "Check Batch fails with Google's reason" },
+		],
+	},
+	{
+		displayName: 'Batch Field',
+		name: 'batchField',
+		type: 'string',
+		default: DEFAULT_BATCH_FIELD,
+		displayOptions: { show: { operation: ['checkBatch', 'cancelBatch'] } },
+		description: 'Input field holding the JSON state the submit gave (economy); the generation options used are the submit\'s',
+	},
+];
 
 const optionsProperty: INodeProperties = {
 	displayName: 'Options',
@@ -119,5 +166,6 @@ export const contentAdapterProperties: INodeProperties[] = [
 	...writeScript.description,
 	...generateVariations.description,
 	...adaptToLanguages.description,
+	...economyProperties,
 	optionsProperty,
 ];

@@ -41,7 +41,9 @@ export const DEFAULT_CACHE_TTL_HOURS = 168;
 export const DEFAULT_CACHE_MAX_ENTRIES = 5000;
 export const DEFAULT_CACHE_MAX_MB = 50;
 const PERCENT = 100;
-const OPERATIONS: readonly Operation[] = ['writeScript', 'generateVariations', 'adaptToLanguages'];
+const OPERATIONS: readonly Operation[] = ['writeScript', 'generateVariations', 'adaptToLanguages', 'checkBatch', 'cancelBatch'];
+export const DEFAULT_BATCH_FIELD = 'economy';
+export const DEFAULT_ON_BATCH_FAILURE = 'standardCalls';
 
 /** A text parameter, trimmed (empty when unset). */
 function textParameter(ctx: IExecuteFunctions, name: string, itemIndex: number): string {
@@ -179,6 +181,7 @@ export function readRunSettings(ctx: IExecuteFunctions): RunSettings {
 			topP: numberOr(options.topP, DEFAULT_TOP_P),
 			maxOutputTokens: numberOr(options.maxOutputTokens, DEFAULT_MAX_OUTPUT_TOKENS),
 		},
+		economy: readEconomySettings(ctx, operation),
 		cache: {
 			enabled: options.useCache !== false,
 			ttlMs: numberOr(options.cacheTtlHours, DEFAULT_CACHE_TTL_HOURS) * MS_PER_HOUR,
@@ -188,4 +191,16 @@ export function readRunSettings(ctx: IExecuteFunctions): RunSettings {
 			emitEntries: options.outputCacheEntries !== false,
 		},
 	};
+}
+
+function readEconomySettings(ctx: IExecuteFunctions, operation: Operation): RunSettings['economy'] {
+	const batchOperation = operation === 'checkBatch' || operation === 'cancelBatch';
+	const submit = !batchOperation && ctx.getNodeParameter('economy', 0, false) === true;
+	const policy = submit ? String(ctx.getNodeParameter('onBatchFailure', 0, DEFAULT_ON_BATCH_FAILURE)) : DEFAULT_ON_BATCH_FAILURE;
+	if (policy !== 'standardCalls' && policy !== 'fail') {
+		throw invalidParameter(ctx, 0, 'When the Batch Fails', `must be "standardCalls" or "fail", not "${policy}"`, 'Pick Standard Calls or Fail.');
+	}
+	const batchField = batchOperation ? String(ctx.getNodeParameter('batchField', 0, DEFAULT_BATCH_FIELD) ?? '').trim() : DEFAULT_BATCH_FIELD;
+	if (batchField === '') throw invalidParameter(ctx, 0, 'Batch Field', 'is empty', `Name the input field holding the submit's state ("${DEFAULT_BATCH_FIELD}" as the submit writes it).`);
+	return { submit, onBatchFailure: policy, batchField };
 }

@@ -1,6 +1,8 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { roundUsd } from '../shared/gemini/pricing';
 import { readCost, runningCost } from './cost';
+import type { RunningCost } from './cost';
 
 /**
  * What the rows of `gemini_ops_script_jobs` say about one batch: one row `kind: "batch"` (token,
@@ -100,9 +102,30 @@ function batchState(counts: BatchCounts): string {
 	return counts.completed === 0 ? 'failed' : 'completed_with_failures';
 }
 
+/** The batch row's costUsd, written only by an economy batch (`"mode": "economy"` in its request). */
+function economyCost(batch: IDataObject | undefined): number | 'unknown' | undefined {
+	const raw = batch?.costUsd;
+	if (raw === null || raw === undefined || !/"mode"\s*:\s*"economy"/.test(String(batch?.request ?? ''))) return undefined;
+	return readCost(raw);
+}
+
+/**
+ * The batch's running cost: every job's, plus the texts an economy batch wrote for all titles at
+ * once through Gemini batches (the batch row's costUsd), which no single job carries.
+ */
+export function batchCost({ batch, jobs }: Batch): RunningCost {
+	const cost = runningCost(jobs.map((job) => job.costUsd));
+	const economy = economyCost(batch);
+	if (economy === 'unknown') cost.unpriced++;
+	else if (economy !== undefined) cost.usd = roundUsd(cost.usd + economy);
+	return cost;
+}
+
 /** The body of GET /scripts/status. */
-export function batchStatus(batchId: string, { jobs }: Batch): IDataObject {
+export function batchStatus(batchId: string, batchRows: Batch): IDataObject {
+	const { jobs, batch } = batchRows;
 	const counts = countJobs(jobs);
+	const economy = economyCost(batch);
 	return {
 		batchId,
 		state: batchState(counts),
@@ -113,7 +136,8 @@ export function batchStatus(batchId: string, { jobs }: Batch): IDataObject {
 		queuedJobs: counts.queued,
 		progressPercentage: percentDone(counts, 1),
 		// The running cost of the batch (see cost.ts): priced jobs summed, the rest counted.
-		estimatedCostUsd: runningCost(jobs.map((job) => job.costUsd)),
+		estimatedCostUsd: batchCost(batchRows),
+		...(economy !== undefined ? { economyCostUsd: economy === 'unknown' ? null : economy } : {}),
 		jobs: jobs.map((job) => ({
 			title: job.title,
 			folder: job.slug,

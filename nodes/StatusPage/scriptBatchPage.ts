@@ -1,7 +1,7 @@
 import { escapeHtml as esc } from './html';
 import type { Batch, JobRow } from './scriptBatch';
-import { countJobs, percentDone } from './scriptBatch';
-import { costSummary, formatUsd, runningCost } from './cost';
+import { batchCost, countJobs, percentDone } from './scriptBatch';
+import { costSummary, formatUsd } from './cost';
 
 /** The page reloads itself this often while jobs are still running, and stops once all are done. */
 export const SCRIPT_PAGE_REFRESH_SECONDS = 3;
@@ -48,14 +48,15 @@ function jobSection(job: JobRow, base: string, auth: string): string {
 }
 
 /** The progress page of a script batch: a bar, the ZIP link once a title is done, every title with its audio. */
-export function scriptBatchPage({ jobs }: Batch, links: ScriptPageLinks): string {
+export function scriptBatchPage(batchRows: Batch, links: ScriptPageLinks): string {
+	const { jobs } = batchRows;
 	const counts = countJobs(jobs);
 	const pct = percentDone(counts, 0);
 	const base = links.pageUrl.replace(/\/[^/]+$/, '');
 	const auth = `?batchId=${encodeURIComponent(links.batchId)}&token=${encodeURIComponent(links.token)}`;
 	const audios = jobs.filter((job) => job.state === 'completed').reduce((sum, job) => sum + job.audios.length, 0);
 	const refresh = counts.finished ? '' : `<meta http-equiv="refresh" content="${SCRIPT_PAGE_REFRESH_SECONDS}">`;
-	const cost = costSummary(runningCost(jobs.map((job) => job.costUsd)), counts.total, 'titles');
+	const cost = costSummary(batchCost(batchRows), counts.total, 'titles');
 	const summary =
 		`${counts.total} titles · ${counts.completed} done · ${counts.failed} failed · ${audios} audio files ready · <span id="cost">${esc(cost)}</span>` +
 		(counts.finished ? '' : ` · refreshing every ${SCRIPT_PAGE_REFRESH_SECONDS} s`);

@@ -5,7 +5,8 @@ import { countWords, estimateSpeechSeconds } from '../../shared/text/generatedTe
 import { textHash } from '../engine/cache';
 import { produceText } from '../engine/produce';
 import { adaptationPrompt, OWN_INSTRUCTIONS, SYSTEM_INSTRUCTION, textSchema } from '../engine/prompt';
-import type { ItemRun, OperationOutcome, ResultItem, RunContext } from '../engine/types';
+import type { ItemRun, OperationOutcome, PlannedText, ResultItem, RunContext, TextTask } from '../engine/types';
+import type { LanguageTag } from '../../shared/text/languages';
 import {
 	DEFAULT_TARGET_LANGUAGES,
 	DEFAULT_TOLERANCE_PERCENT,
@@ -13,7 +14,7 @@ import {
 	MAX_TOLERANCE_PERCENT,
 	readAdaptationParameters,
 } from '../parameters';
-import { languageProperty, textFields, titleProperty } from './common';
+import { languageProperty, resultJson, titleProperty } from './common';
 
 /**
  * Adapt to Languages: one text into several languages, one call per language, all at once
@@ -55,6 +56,54 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { operation: ['adaptToLanguages'] } }, properties);
 
+export function adaptationTask(
+	text: string,
+	title: string,
+	source: LanguageTag,
+	target: LanguageTag,
+	sourceHash: string,
+	sourceWords: number,
+	tolerance: number,
+): TextTask {
+	return {
+		kind: 'adaptation',
+		identity: { title, source: sourceHash, sourceLanguage: source.tag, language: target.tag, tolerance },
+		title,
+		prompt: adaptationPrompt(text, title, source, target, sourceWords, tolerance),
+		systemInstruction: SYSTEM_INSTRUCTION,
+		instructions: OWN_INSTRUCTIONS,
+		responseSchema: textSchema('adapted script', target, sourceWords),
+		language: target,
+		lengthTarget: { words: sourceWords, tolerance },
+	};
+}
+
+/** A target equal to the source: the text itself, no call. */
+function passthroughJson(identity: IDataObject, text: string, sourceWords: number): IDataObject {
+	return {
+		...identity,
+		text,
+		words: sourceWords,
+		sourceWords,
+		estimatedSeconds: estimateSpeechSeconds(sourceWords),
+		lengthOutOfTolerance: false,
+		passthrough: true,
+		cached: false,
+	};
+}
+
+/** Economy: the adaptations this item asks for (the source language passed through at once). */
+export function plan(run: RunContext, itemIndex: number): PlannedText[] {
+	const { text, source, targets, title, tolerance } = readAdaptationParameters(run.ctx, itemIndex);
+	const sourceHash = textHash(text);
+	const sourceWords = countWords(text);
+	return targets.map((target): PlannedText => {
+		const identity: IDataObject = { title, language: target.tag, sourceLanguage: source.tag, sourceHash };
+		if (target.tag === source.tag) return { base: identity, ready: passthroughJson(identity, text, sourceWords) };
+		return { base: { ...identity, sourceWords }, task: adaptationTask(text, title, source, target, sourceHash, sourceWords, tolerance) };
+	});
+}
+
 export async function execute(run: RunContext, item: ItemRun): Promise<OperationOutcome> {
 	const { text, source, targets, title, tolerance } = readAdaptationParameters(run.ctx, item.itemIndex);
 	const sourceHash = textHash(text);
@@ -65,17 +114,7 @@ export async function execute(run: RunContext, item: ItemRun): Promise<Operation
 			if (target.tag === source.tag) {
 				return { ok: true as const, passthrough: true, value: undefined };
 			}
-			return await produceText(run, item, {
-				kind: 'adaptation',
-				identity: { title, source: sourceHash, sourceLanguage: source.tag, language: target.tag, tolerance },
-				title,
-				prompt: adaptationPrompt(text, title, source, target, sourceWords, tolerance),
-				systemInstruction: SYSTEM_INSTRUCTION,
-				instructions: OWN_INSTRUCTIONS,
-				responseSchema: textSchema('adapted script', target, sourceWords),
-				language: target,
-				lengthTarget: { words: sourceWords, tolerance },
-			}).then(
+			return await produceText(run, item, adaptationTask(text, title, source, target, sourceHash, sourceWords, tolerance)			).then(
 				(value) => ({ ok: true as const, passthrough: false, value }),
 				(error: unknown) => ({ ok: false as const, error }),
 			);
@@ -85,29 +124,8 @@ export async function execute(run: RunContext, item: ItemRun): Promise<Operation
 	const results: ResultItem[] = settled.map((outcome, index) => {
 		const identity: IDataObject = { title, language: targets[index].tag, sourceLanguage: source.tag, sourceHash };
 		if (!outcome.ok) return { failure: outcome.error, context: identity };
-		if (!outcome.value) {
-			return {
-				json: {
-					...identity,
-					text,
-					words: sourceWords,
-					sourceWords,
-					estimatedSeconds: estimateSpeechSeconds(sourceWords),
-					lengthOutOfTolerance: false,
-					passthrough: true,
-					cached: false,
-				},
-			};
-		}
-		return {
-			json: {
-				...identity,
-				text: outcome.value.text,
-				sourceWords,
-				lengthOutOfTolerance: outcome.value.lengthOutOfTolerance,
-				...textFields(outcome.value, run.cache.emitEntries),
-			},
-		};
+		if (!outcome.value) return { json: passthroughJson(identity, text, sourceWords) };
+		return { json: resultJson('adaptation', { ...identity, sourceWords }, outcome.value, run.cache.emitEntries) };
 	});
 	const done = settled.filter((outcome) => outcome.ok);
 	return {

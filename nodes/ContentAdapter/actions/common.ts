@@ -1,7 +1,8 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import { estimateSpeechSeconds, SPOKEN_WORDS_PER_MINUTE } from '../../shared/text/generatedText';
-import type { TextResult } from '../engine/types';
+import { textHash } from '../engine/cache';
+import type { TextKind, TextResult } from '../engine/types';
 import { DEFAULT_LANGUAGE, DEFAULT_TARGET_WORDS, MAX_TARGET_WORDS, MIN_TARGET_WORDS } from '../parameters';
 
 /** Properties more than one operation shows, and the fields every result item carries. */
@@ -80,4 +81,17 @@ export function textFields(result: TextResult, emitEntries: boolean): IDataObjec
 	};
 	if (emitEntries) fields.cacheEntry = result.cacheEntry;
 	return fields;
+}
+
+/**
+ * A text's result item: what identifies it (`base`: title, language, aspect, hashes), the text,
+ * and the shared fields. One builder for the standard path and Economy's Check Batch, so both
+ * deliver the same items.
+ */
+export function resultJson(kind: TextKind, base: IDataObject, value: TextResult, emitEntries: boolean): IDataObject {
+	const own: IDataObject =
+		kind === 'adaptation'
+			? { text: value.text, lengthOutOfTolerance: value.lengthOutOfTolerance }
+			: { script: value.text, scriptHash: textHash(value.text) };
+	return { ...base, ...own, ...textFields(value, emitEntries) };
 }

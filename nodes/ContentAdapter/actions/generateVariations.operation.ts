@@ -5,7 +5,10 @@ import { countWords } from '../../shared/text/generatedText';
 import { textHash } from '../engine/cache';
 import { produceText } from '../engine/produce';
 import { OWN_INSTRUCTIONS, SYSTEM_INSTRUCTION, textSchema, variationPrompt } from '../engine/prompt';
-import type { ItemRun, OperationOutcome, ResultItem, RunContext, TextResult } from '../engine/types';
+import type { Brief } from '../engine/prompt';
+import type { ItemRun, OperationOutcome, PlannedText, ResultItem, RunContext, TextResult, TextTask } from '../engine/types';
+import type { LanguageTag } from '../../shared/text/languages';
+import { invalidParameter } from '../../shared/node/parameters';
 import {
 	DEFAULT_ASPECTS,
 	DEFAULT_VARIATIONS,
@@ -15,7 +18,7 @@ import {
 	MIN_TARGET_WORDS,
 	readVariationParameters,
 } from '../parameters';
-import { briefProperty, languageProperty, textFields, titleProperty } from './common';
+import { briefProperty, languageProperty, resultJson, titleProperty } from './common';
 import { writeMaster } from './writeScript.operation';
 
 /**
@@ -56,6 +59,44 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { operation: ['generateVariations'] } }, properties);
 
+/** A variation is as long as its master, within the script bounds. */
+function variationWords(masterText: string): number {
+	return Math.min(MAX_TARGET_WORDS, Math.max(MIN_TARGET_WORDS, countWords(masterText)));
+}
+
+export function variationTask(title: string, aspect: string, masterText: string, language: LanguageTag, brief: Brief, targetWords: number): TextTask {
+	return {
+		kind: 'variation',
+		identity: { title, aspect, master: textHash(masterText), language: language.tag, targetWords, audience: brief.audience, tone: brief.tone },
+		title,
+		prompt: variationPrompt(title, aspect, masterText, language, brief, targetWords),
+		systemInstruction: SYSTEM_INSTRUCTION,
+		instructions: OWN_INSTRUCTIONS,
+		responseSchema: textSchema('variation script', language, targetWords),
+		language,
+	};
+}
+
+/** Economy: the variations this item asks for. The master must be given (a batch of masters comes first). */
+export function plan(run: RunContext, itemIndex: number): PlannedText[] {
+	const { title, language, brief, aspects, masterScript } = readVariationParameters(run.ctx, itemIndex);
+	if (masterScript === '') {
+		throw invalidParameter(
+			run.ctx,
+			itemIndex,
+			'Master Script',
+			'is empty; a Gemini batch cannot write the master and its variations in one go',
+			'Submit the masters first (Write Script with Economy on), then pass each master script here.',
+		);
+	}
+	const masterHash = textHash(masterScript);
+	const targetWords = variationWords(masterScript);
+	return aspects.map((aspect, index) => ({
+		base: { title, aspect, variation: index + 1, language: language.tag, masterHash },
+		task: variationTask(title, aspect, masterScript, language, brief, targetWords),
+	}));
+}
+
 export async function execute(run: RunContext, item: ItemRun): Promise<OperationOutcome> {
 	const { title, language, brief, aspects, masterScript: given } = readVariationParameters(run.ctx, item.itemIndex);
 	const identity = (aspect: string, index: number): IDataObject => ({ title, aspect, variation: index + 1, language: language.tag });
@@ -77,19 +118,10 @@ export async function execute(run: RunContext, item: ItemRun): Promise<Operation
 	}
 	const masterText = master ? master.text : given;
 	const masterHash = textHash(masterText);
-	const targetWords = Math.min(MAX_TARGET_WORDS, Math.max(MIN_TARGET_WORDS, countWords(masterText)));
+	const targetWords = variationWords(masterText);
 	const settled = await Promise.all(
 		aspects.map(async (aspect) =>
-			await produceText(run, item, {
-				kind: 'variation',
-				identity: { title, aspect, master: masterHash, language: language.tag, targetWords, audience: brief.audience, tone: brief.tone },
-				title,
-				prompt: variationPrompt(title, aspect, masterText, language, brief, targetWords),
-				systemInstruction: SYSTEM_INSTRUCTION,
-				instructions: OWN_INSTRUCTIONS,
-				responseSchema: textSchema('variation script', language, targetWords),
-				language,
-			}).then(
+			await produceText(run, item, variationTask(title, aspect, masterText, language, brief, targetWords)).then(
 				(value) => ({ ok: true as const, value }),
 				(error: unknown) => ({ ok: false as const, error }),
 			),
@@ -97,15 +129,7 @@ export async function execute(run: RunContext, item: ItemRun): Promise<Operation
 	);
 	const results: ResultItem[] = settled.map((outcome, index) =>
 		outcome.ok
-			? {
-					json: {
-						...identity(aspects[index], index),
-						script: outcome.value.text,
-						scriptHash: textHash(outcome.value.text),
-						masterHash,
-						...textFields(outcome.value, run.cache.emitEntries),
-					},
-				}
+			? { json: resultJson('variation', { ...identity(aspects[index], index), masterHash }, outcome.value, run.cache.emitEntries) }
 			: { failure: outcome.error, context: { ...identity(aspects[index], index), masterHash } },
 	);
 	const done = settled.filter((outcome) => outcome.ok);

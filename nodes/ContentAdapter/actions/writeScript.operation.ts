@@ -2,13 +2,12 @@ import type { INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { LanguageTag } from '../../shared/text/languages';
-import { textHash } from '../engine/cache';
 import { produceText } from '../engine/produce';
 import type { Brief } from '../engine/prompt';
 import { OWN_INSTRUCTIONS, scriptPrompt, SYSTEM_INSTRUCTION, textSchema } from '../engine/prompt';
-import type { ItemRun, OperationOutcome, RunContext, TextResult } from '../engine/types';
+import type { ItemRun, OperationOutcome, PlannedText, RunContext, TextResult, TextTask } from '../engine/types';
 import { readScriptParameters } from '../parameters';
-import { briefProperty, languageProperty, textFields, titleProperty } from './common';
+import { briefProperty, languageProperty, resultJson, titleProperty } from './common';
 
 /** Write Script: a title (and a brief) in, one master script out. */
 
@@ -20,15 +19,9 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { operation: ['writeScript'] } }, properties);
 
-/** The master script for a title; Generate Variations uses it too (same cache key). */
-export async function writeMaster(
-	run: RunContext,
-	item: ItemRun,
-	title: string,
-	language: LanguageTag,
-	brief: Brief,
-): Promise<TextResult> {
-	return await produceText(run, item, {
+/** The task of a master script (its identity is its cache key). */
+export function masterTask(title: string, language: LanguageTag, brief: Brief): TextTask {
+	return {
 		kind: 'script',
 		identity: { title, language: language.tag, brief: { ...brief } },
 		title,
@@ -37,7 +30,24 @@ export async function writeMaster(
 		instructions: OWN_INSTRUCTIONS,
 		responseSchema: textSchema('script', language, brief.targetWords),
 		language,
-	});
+	};
+}
+
+/** The master script for a title; Generate Variations uses it too (same cache key). */
+export async function writeMaster(
+	run: RunContext,
+	item: ItemRun,
+	title: string,
+	language: LanguageTag,
+	brief: Brief,
+): Promise<TextResult> {
+	return await produceText(run, item, masterTask(title, language, brief));
+}
+
+/** Economy: the one text this item asks for. */
+export function plan(run: RunContext, itemIndex: number): PlannedText[] {
+	const { title, language, brief } = readScriptParameters(run.ctx, itemIndex);
+	return [{ base: { title, language: language.tag }, task: masterTask(title, language, brief) }];
 }
 
 export async function execute(run: RunContext, item: ItemRun): Promise<OperationOutcome> {
@@ -52,16 +62,7 @@ export async function execute(run: RunContext, item: ItemRun): Promise<Operation
 	}
 	const { value } = script;
 	return {
-		results: [
-			{
-				json: {
-					...identity,
-					script: value.text,
-					scriptHash: textHash(value.text),
-					...textFields(value, run.cache.emitEntries),
-				},
-			},
-		],
+		results: [{ json: resultJson('script', identity, value, run.cache.emitEntries) }],
 		report: { results: 1, failedResults: 0, cachedResults: value.cached ? 1 : 0 },
 	};
 }

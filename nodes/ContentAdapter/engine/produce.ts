@@ -1,5 +1,7 @@
+import { InvalidOutputError } from '../../shared/errors';
 import { generateStructured } from '../../shared/gemini/generate';
-import type { Validation } from '../../shared/gemini/generate';
+import type { GenerateRequest, Validation } from '../../shared/gemini/generate';
+import { extractJson } from '../../shared/text/json';
 import { checkGeneratedText, countWords, lengthDeviation } from '../../shared/text/generatedText';
 import { processState } from '../../shared/state';
 import { SingleFlight } from '../../shared/transport/singleFlight';
@@ -25,7 +27,7 @@ const inFlight = processState(
 /** Extra calls allowed to bring an adaptation's length back inside the tolerance. */
 export const LENGTH_RETRIES = 1;
 
-function validator(task: TextTask): (value: unknown) => Validation<string> {
+export function validator(task: TextTask): (value: unknown) => Validation<string> {
 	return (value) => {
 		const answer = typeof value === 'object' && value !== null ? (value as { text?: unknown; language?: unknown }) : {};
 		// The schema makes the model name the language it wrote in; another name is a miss.
@@ -38,34 +40,37 @@ function validator(task: TextTask): (value: unknown) => Validation<string> {
 	};
 }
 
-async function callGemini(run: RunContext, item: ItemRun, task: TextTask, prompt: string): Promise<string> {
+/** The request for one text: what a standard call sends, and what a batch request holds. */
+export function textRequest(run: RunContext, task: TextTask, prompt = task.prompt): GenerateRequest {
 	const { model, temperature, topP, maxOutputTokens } = run.generation;
-	return await generateStructured(
-		run.ctx,
-		await run.credential(),
-		{
-			model,
-			prompt,
-			systemInstruction: task.systemInstruction,
-			responseSchema: task.responseSchema,
-			temperature,
-			topP,
-			maxOutputTokens,
-			// Scripts need no reasoning: the catalog asks each family for its least thinking.
-			lowThinking: true,
-		},
-		validator(task),
-		item.settings,
-		item.accounting,
-	);
+	return {
+		model,
+		prompt,
+		systemInstruction: task.systemInstruction,
+		responseSchema: task.responseSchema,
+		temperature,
+		topP,
+		maxOutputTokens,
+		// Scripts need no reasoning: the catalog asks each family for its least thinking.
+		lowThinking: true,
+	};
 }
 
-async function generateFresh(run: RunContext, item: ItemRun, task: TextTask): Promise<CachedText> {
+async function callGemini(run: RunContext, item: ItemRun, task: TextTask, prompt: string): Promise<string> {
+	return await generateStructured(run.ctx, await run.credential(), textRequest(run, task, prompt), validator(task), item.settings, item.accounting);
+}
+
+/**
+ * Writes a text: calls until the length fits (adaptations) or the retries are spent. `first` is an
+ * answer already in hand (from a batch), taken as the first round's answer instead of a call.
+ */
+async function generateFresh(run: RunContext, item: ItemRun, task: TextTask, first?: string): Promise<CachedText> {
 	const target = task.lengthTarget;
 	let best: { text: string; words: number; deviation: number } | undefined;
 	let prompt = task.prompt;
 	for (let round = 0; round <= (target ? LENGTH_RETRIES : 0); round++) {
-		const outcome = await callGemini(run, item, task, prompt).then(
+		const answer = round === 0 && first !== undefined ? Promise.resolve(first) : callGemini(run, item, task, prompt);
+		const outcome = await answer.then(
 			(text) => ({ ok: true as const, text }),
 			(error: unknown) => ({ ok: false as const, error }),
 		);
@@ -106,14 +111,8 @@ function result(task: TextTask, key: string, value: CachedText, cached: boolean,
 export async function produceText(run: RunContext, item: ItemRun, task: TextTask): Promise<TextResult> {
 	const key = cacheKey(task.kind, task.identity, run.generation);
 	const { cache } = run;
-	if (cache.enabled) {
-		const hit = item.external.get(key) ?? run.store.get(key);
-		if (hit && isFresh(hit, cache.ttlMs)) {
-			item.stats.cacheHits++;
-			if (!run.store.get(key)) run.store.set(key, hit, cache.ttlMs - (Date.now() - hit.createdAt));
-			return result(task, key, hit, true, false);
-		}
-	}
+	const hit = cachedText(run, item, task);
+	if (hit) return hit;
 	const { value, shared } = await inFlight.run(key, async () => {
 		const fresh = await generateFresh(run, item, task);
 		if (cache.enabled) run.store.set(key, fresh, cache.ttlMs);
@@ -121,4 +120,35 @@ export async function produceText(run: RunContext, item: ItemRun, task: TextTask
 	});
 	if (shared) item.stats.sharedCalls++;
 	return result(task, key, value, false, shared);
+}
+
+/**
+ * A batch's answer to `task` (Economy): checked exactly as a call's answer; an answer that fails
+ * the check throws (the caller then writes the text by an ordinary call), an adaptation off its
+ * length gets the same one corrective call the standard path makes. Stored in the cache like any text.
+ */
+export async function produceFromAnswer(run: RunContext, item: ItemRun, task: TextTask, answerText: string): Promise<TextResult> {
+	const key = cacheKey(task.kind, task.identity, run.generation);
+	const parsed = extractJson(answerText);
+	if (parsed === undefined) throw new InvalidOutputError('the batch answer was not valid JSON');
+	const checked = validator(task)(parsed);
+	if (!checked.ok) throw new InvalidOutputError(`the batch answer failed the check: ${checked.reason}`);
+	const value = await generateFresh(run, item, task, checked.value);
+	if (run.cache.enabled) run.store.set(key, value, run.cache.ttlMs);
+	return result(task, key, value, false, false);
+}
+
+/** The cached text for `task` when there is a fresh one (workflow entries, then this process). */
+export function cachedText(run: RunContext, item: ItemRun, task: TextTask): TextResult | undefined {
+	if (!run.cache.enabled) return undefined;
+	const key = cacheKey(task.kind, task.identity, run.generation);
+	const hit = item.external.get(key) ?? run.store.get(key);
+	if (!hit || !isFresh(hit, run.cache.ttlMs)) return undefined;
+	item.stats.cacheHits++;
+	if (!run.store.get(key)) run.store.set(key, hit, run.cache.ttlMs - (Date.now() - hit.createdAt));
+	return result(task, key, hit, true, false);
+}
+
+export function textKey(run: RunContext, task: TextTask): string {
+	return cacheKey(task.kind, task.identity, run.generation);
 }

@@ -22,7 +22,7 @@ export interface ItemDone {
 }
 
 export function createRunContext(ctx: IExecuteFunctions, settings: RunSettings): RunContext {
-	const { resilience, generation, cache } = settings;
+	const { resilience, generation, cache, economy } = settings;
 	let loaded: Promise<ResolvedCredential> | undefined;
 	let credential: ResolvedCredential | undefined;
 	return {
@@ -36,6 +36,7 @@ export function createRunContext(ctx: IExecuteFunctions, settings: RunSettings):
 		resilience,
 		generation,
 		cache,
+		economy,
 		store: cacheStore(cache),
 	};
 }
@@ -43,16 +44,21 @@ export function createRunContext(ctx: IExecuteFunctions, settings: RunSettings):
 /** One input item through its operation, with its own accounting and the entries it brought. */
 export async function runItem(run: RunContext, itemIndex: number, execute: OperationExecute): Promise<ItemDone> {
 	const startedAt = Date.now();
+	const item = newItemRun(run, itemIndex);
+	return { outcome: await execute(run, item), item, startedAt };
+}
+
+/** A fresh accounting and budget for one input item, with the cache entries it brought. */
+export function newItemRun(run: RunContext, itemIndex: number): ItemRun {
 	const { cache } = run;
 	const input = run.ctx.getInputData()[itemIndex];
-	const item: ItemRun = {
+	return {
 		itemIndex,
 		accounting: newAccounting(),
 		settings: resilienceSettings(run.resilience, run.calls),
-		external: cache.entriesField ? readExternalEntries(readPath(input.json, cache.entriesField), cache.ttlMs) : new Map(),
+		external: cache.entriesField && input ? readExternalEntries(readPath(input.json, cache.entriesField), cache.ttlMs) : new Map(),
 		stats: { cacheHits: 0, sharedCalls: 0, lengthRetries: 0 },
 	};
-	return { outcome: await execute(run, item), item, startedAt };
 }
 
 /** The item's report: the operation's own fields, then the call report every node shares. */

@@ -7,7 +7,10 @@ import type { CallAccounting, ResilienceSettings } from '../../shared/transport/
 import type { Semaphore } from '../../shared/transport/semaphore';
 import type { ResolvedCredential } from '../../shared/credentials';
 
-export type Operation = 'writeScript' | 'generateVariations' | 'adaptToLanguages';
+/** The operations that write texts (each may submit them as a Gemini batch: Economy). */
+export type TextOperation = 'writeScript' | 'generateVariations' | 'adaptToLanguages';
+/** Plus Economy's second half: reading (or cancelling) a submitted batch. */
+export type Operation = TextOperation | 'checkBatch' | 'cancelBatch';
 
 /** What one cached text is about; the three kinds of text this node writes. */
 export type TextKind = 'script' | 'variation' | 'adaptation';
@@ -71,6 +74,15 @@ export interface RunSettings {
 	resilience: ResilienceOptions;
 	generation: GenerationSettings;
 	cache: CacheSettings;
+	economy: EconomySettings;
+}
+
+export interface EconomySettings {
+	/** Text operations: submit the texts as one Gemini batch instead of calling. */
+	submit: boolean;
+	onBatchFailure: 'standardCalls' | 'fail';
+	/** Check/Cancel Batch: the input field holding the submit's `economy` object. */
+	batchField: string;
 }
 
 /** Shared by every item of one execution. */
@@ -84,6 +96,7 @@ export interface RunContext {
 	resilience: ResilienceOptions;
 	generation: GenerationSettings;
 	cache: CacheSettings;
+	economy: EconomySettings;
 	store: TtlCache<CachedText>;
 }
 
@@ -108,3 +121,10 @@ export interface OperationOutcome {
 	/** Operation-specific report fields; the router adds the shared call report. */
 	report: IDataObject;
 }
+
+/**
+ * Economy: one text an input item asks for, planned before anything is written. `base` is what
+ * its result item starts with (see resultJson); `ready` is a result known without Gemini (a target
+ * language equal to the source, passed through).
+ */
+export type PlannedText = { base: IDataObject; task: TextTask } | { base: IDataObject; ready: IDataObject };

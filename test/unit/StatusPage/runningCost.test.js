@@ -48,6 +48,25 @@ test('GET /scripts/status carries the running cost of the batch and of each job'
 	expect('estimatedCostUsd' in status.jobs[1]).toBe(false);
 });
 
+test('economy: the texts the batch wrote through Gemini batches (the batch row) count in the batch total, page and status', async () => {
+	const economyRow = { ...batchRow, request: JSON.stringify({ titles: ['a', 'b'], mode: 'economy' }) };
+	const rows = [{ ...economyRow, costUsd: '0.0300' }, job('01-first', 'completed', { costUsd: '0.0100' }), job('02-second', 'queued', { step: "Waiting for Google's batch (economy): adaptations, RUNNING, 3 of 8 answered" })];
+	const { status } = await runOne('describeScriptBatch', { rows, batchId: 'b-1' });
+	expect(status.estimatedCostUsd).toEqual({ usd: 0.04, priced: 1, unpriced: 0 });
+	expect(status.economyCostUsd).toBe(0.03);
+	expect(status.jobs[1].step).toBe("Waiting for Google's batch (economy): adaptations, RUNNING, 3 of 8 answered");
+	const { html } = await runOne('scriptBatchPage', { rows, pageUrl: PAGE_URL, batchId: 'b-1', token: 't'.repeat(48) });
+	expect(textOf(html, 'cost')).toBe('estimated $0.0400 (1 of 2 titles priced)');
+	expect(html).toContain("Step: Waiting for Google's batch (economy): adaptations, RUNNING, 3 of 8 answered");
+	const unknown = await runOne('describeScriptBatch', { rows: [{ ...economyRow, costUsd: 'unknown' }, ...rows.slice(1)], batchId: 'b-1' });
+	expect(unknown.status.economyCostUsd).toBeNull();
+	expect(unknown.status.estimatedCostUsd).toEqual({ usd: 0.01, priced: 1, unpriced: 1 });
+	// A standard batch never writes it: whatever the Data table gives for it is not a cost.
+	const standard = await runOne('describeScriptBatch', { rows: [{ ...batchRow, request: JSON.stringify({ mode: 'standard' }), costUsd: 'unknown' }, ...rows.slice(1)], batchId: 'b-1' });
+	expect('economyCostUsd' in standard.status).toBe(false);
+	expect(standard.status.estimatedCostUsd).toEqual({ usd: 0.01, priced: 1, unpriced: 0 });
+});
+
 test('issues dashboard: the estimated Gemini cost of the issues on the page', async () => {
 	const NOW = Date.now();
 	const issue = (costUsd) => ({ priority: 'high', status: 'answered', source: 'ai', escalate: false, receivedAt: NOW - 60_000, firstResponseAt: NOW - 59_000, ttfrMs: 1000, costUsd });
