@@ -9,6 +9,8 @@ const DOCS = path.join(__dirname, '..', '..', 'docs');
 // Queue mode's figures come from `npm run bench -- queue` (tens of minutes, run by hand), kept in
 // this file and copied into the page as they stand.
 const QUEUE_SECTION = path.join(DOCS, 'bench-queue.md');
+// Economy's figures (standard, Flex, Batch API) come from `npm run bench -- economy`, kept by hand likewise.
+const ECONOMY_SECTION = path.join(DOCS, 'bench-economy.md');
 const COLORS = { ours: '#1a73e8', builtin: '#9aa0a6', ratio: '#188038', bound: '#d93025' };
 const LABELS = { ours: 'Mission Generator (workflows/missions-generate.json)', builtin: 'Built-in nodes (HTTP Request, one mission per call)' };
 
@@ -282,6 +284,7 @@ function writeReport({ machine, settings, conditions, results, scheduler, totalS
 	const issueSend = path.join(DOCS, 'benchmarks-issue-send.md');
 	if (fs.existsSync(issueSend)) lines.push(fs.readFileSync(issueSend, 'utf8').trim(), '');
 	if (fs.existsSync(QUEUE_SECTION)) lines.push(fs.readFileSync(QUEUE_SECTION, 'utf8').trim(), '');
+	if (fs.existsSync(ECONOMY_SECTION)) lines.push(fs.readFileSync(ECONOMY_SECTION, 'utf8').trim(), '');
 
 	lines.push('## Every run', '', '<details><summary>All recorded runs</summary>', '');
 	lines.push('| Condition | Workflow | Run | Time (s) | Node (s) | Delivered | Near-duplicates | Calls | Node ÷ slowest call |', '| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
