@@ -137,7 +137,7 @@ function chart(rows, at) {
 		title: `Mission Generator, ${MISSIONS} missions: time and cost against standard`,
 		categories: missions.map((r) => r.label),
 		series: [
-			{ name: 'wall time ÷ standard (Flex and the batch are slower on purpose)', color: COLORS.time, values: missions.map((r) => ratio(r.wallMs, standard.wallMs)) },
+			{ name: 'wall time ÷ standard (set by the fake's Flex delay and batch duration)', color: COLORS.time, values: missions.map((r) => ratio(r.wallMs, standard.wallMs)) },
 			{ name: 'estimated cost ÷ standard', color: COLORS.cost, values: missions.map((r) => ratio(r.costUsd, standard.costUsd)) },
 		],
 		unit: 'ratio to the standard run of the same bench run (1.0 = same as standard)',
