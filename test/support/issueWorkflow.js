@@ -28,15 +28,15 @@ function modelAnswer(schema, body) {
 }
 
 /**
- * What an operator does once after importing: fields of the "Settings" node (gateway address,
+ * What an operator does once after importing: fields of the "Settings" node (or `nodeName`: gateway address,
  * resolve endpoint), through n8n's REST API of `instance` (a started n8n or a queue cluster's
  * main), then published again.
  */
-async function configureSettings(instance, fileName, values) {
+async function configureSettings(instance, fileName, values, nodeName = 'Settings') {
 	const [shipped] = runtime.prepareWorkflows({ files: [`${runtime.WORKFLOWS_DIR}/${fileName}`] });
 	const current = await instance.rest.call('GET', `/workflows/${shipped.id}`);
 	const nodes = current.nodes.map((node) => {
-		if (node.name !== 'Settings') return node;
+		if (node.name !== nodeName) return node;
 		const assignments = node.parameters.assignments.assignments.map((a) => (a.name in values ? { ...a, value: values[a.name] } : a));
 		return { ...node, parameters: { ...node.parameters, assignments: { assignments } } };
 	});
