@@ -14,6 +14,7 @@ const BENCHES = [
 	'triage.js', // real n8n: time to first response vs polling; 500 issues with duplicates and 429s (#11)
 	'scripts-batch.js', // real n8n: seed 001's batch end to end vs the bound and the sequential pipeline (#10)
 	'queue.js', // real n8n queue mode: 1 vs 2 workers, a soak with a worker SIGKILLed and restarted (#22)
+	'economy.js', // real n8n: standard, Flex and Batch API side by side: wall time, estimated cost, calls (#24)
 	'compare.js', // real n8n: ours vs a built-in-only workflow (npm run bench:compare writes docs/benchmarks.md) (#12)
 ];
 

@@ -30,15 +30,44 @@ function defined(object: IDataObject): IDataObject {
 	return Object.fromEntries(Object.entries(object).filter(([, value]) => value !== undefined));
 }
 
+/** The parsed `result` column: empty until the job ends, except while an economy job waits. */
+function parsedResult(row: IDataObject): IDataObject | undefined {
+	return typeof row.result === 'string' && row.result !== '' ? (JSON.parse(row.result) as IDataObject) : undefined;
+}
+
+function objectOrUndefined(value: unknown): IDataObject | undefined {
+	return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as IDataObject) : undefined;
+}
+
+/**
+ * Economy (issue #24): while a job waits for Google's batch, missions-generate.json ("Record the
+ * wait") keeps `{economy: {batchJob, state, checks, nextCheckSeconds, nextCheckAt, …}}` in the
+ * row's `result` (the table has no column of its own for it, so installed tables need no change).
+ * The answer shows it as `economy` and no `result`; once the job ends, `economy` is the report's
+ * economy part with its `source` (batch, batch+standard, standard).
+ */
+function economyOf(active: boolean, result: IDataObject | undefined): { waiting?: IDataObject; done?: IDataObject } {
+	const waiting = objectOrUndefined(result?.economy);
+	if (active && waiting && result?.missions === undefined) return { waiting };
+	const report = objectOrUndefined(result?.report);
+	const economy = objectOrUndefined(report?.economy);
+	return economy ? { done: { ...economy, source: report?.source ?? null } } : {};
+}
+
 /**
  * What GET /missions/status answers for a job: the row as stored, except that a queued or
  * running job without progress for `staleAfterMinutes` is reported failed (reason "stale").
+ * A job waiting for Google's batch counts from its next planned check, not from its last write
+ * (the checks are up to 10 minutes apart, and a restart of n8n may delay one).
  */
 export function missionJobStatus(row: IDataObject, settings: MissionJobSettings): IDataObject {
-	const updatedAt = timeOf(row.updatedAt);
+	const active = row.state === 'queued' || row.state === 'running';
+	const result = parsedResult(row);
+	const economy = economyOf(active, result);
+	const nextCheckAt = economy.waiting ? timeOf(economy.waiting.nextCheckAt) : NaN;
+	const lastSign = Number.isNaN(nextCheckAt) ? timeOf(row.updatedAt) : Math.max(timeOf(row.updatedAt), nextCheckAt);
 	const staleMs = settings.staleAfterMinutes * MS_PER_MINUTE;
-	const stale = (row.state === 'queued' || row.state === 'running') && settings.now - updatedAt > staleMs;
-	const result = typeof row.result === 'string' && row.result !== '' ? (JSON.parse(row.result) as unknown) : undefined;
+	const stale = active && settings.now - lastSign > staleMs;
 	return defined({
 		jobId: row.jobId,
 		state: stale ? 'failed' : row.state,
@@ -48,7 +77,8 @@ export function missionJobStatus(row: IDataObject, settings: MissionJobSettings)
 		message: stale ? staleMessage(settings.staleAfterMinutes) : row.message,
 		createdAt: row.createdAt,
 		updatedAt: row.updatedAt,
-		result: result as IDataObject | undefined,
+		economy: economy.waiting ?? economy.done,
+		result: economy.waiting ? undefined : result,
 	});
 }
 

@@ -13,6 +13,8 @@ const QUEUE_SECTION = path.join(DOCS, 'bench-queue.md');
 // replies (end-to-end runs), likewise kept by hand.
 const HEDGING_SECTION = path.join(DOCS, 'benchmarks-hedging.md');
 const ISSUE_SEND_SECTION = path.join(DOCS, 'benchmarks-issue-send.md');
+// Economy's figures (standard, Flex, Batch API) come from `npm run bench -- economy`, kept by hand likewise.
+const ECONOMY_SECTION = path.join(DOCS, 'bench-economy.md');
 const COLORS = { ours: '#1a73e8', builtin: '#9aa0a6', ratio: '#188038', bound: '#d93025' };
 const LABELS = { ours: 'Mission Generator (workflows/missions-generate.json)', builtin: 'Built-in nodes (HTTP Request, one mission per call)' };
 
@@ -282,8 +284,8 @@ function writeReport({ machine, settings, conditions, results, scheduler, totalS
 	lines.push('## Text to Speech against an HTTP Request loop', '', '_Not yet compared against a built-in workflow here (slot: one HTTP Request per text, which fails above 5,000 bytes). Its own benchmark, against the bound and sequential synthesis in one run: `npm run bench -- tts` (numbers in the README, section Text to Speech)._', '');
 	lines.push('## Issue Triage against Text Classifier + HTTP Request', '', "_Not yet compared against n8n's Text Classifier + HTTP Request here (slot). Its own benchmark in real n8n, time to first response against the seed's polling and 500 issues with duplicates and 429s: `npm run bench -- triage` (numbers in the README, section Issue Triage)._", '');
 
-	// Sections measured elsewhere (the hedging benches, end-to-end runs, the queue bench), written by hand next to this page and kept on every rewrite.
-	for (const section of [HEDGING_SECTION, ISSUE_SEND_SECTION, QUEUE_SECTION]) {
+	// Sections measured elsewhere (the hedging benches, end-to-end runs, the queue bench, the economy bench), written by hand next to this page and kept on every rewrite.
+	for (const section of [HEDGING_SECTION, ISSUE_SEND_SECTION, QUEUE_SECTION, ECONOMY_SECTION]) {
 		if (fs.existsSync(section)) lines.push(fs.readFileSync(section, 'utf8').trim(), '');
 	}
 

@@ -76,6 +76,35 @@ describe('Describe Mission Job', () => {
 		expect(shorter.status).toMatchObject({ state: 'failed', reason: 'stale', message: expect.stringContaining('over 2 minutes') });
 	});
 
+	test('economy: a job waiting for Google\'s batch shows `economy` (no result) and is stale only 10 minutes after its planned check', async () => {
+		const minutesAhead = (m) => new Date(Date.now() + m * 60_000).toISOString();
+		const waiting = { batchJob: 'batches/abc', state: 'running', checks: 2, nextCheckSeconds: 600, nextCheckAt: minutesAhead(3) };
+		const waitingRow = (overrides) => row({ message: "Waiting for Google's batch (economy)", result: JSON.stringify({ economy: waiting }), ...overrides });
+		// Written 12 minutes ago, but the next check is still 3 minutes away: not stale.
+		const quiet = await runOne('describeMissionJob', { jobId: 'j-1', job: waitingRow({ updatedAt: minutesAgo(12) }) });
+		expect(quiet.status).toMatchObject({ state: 'running', economy: waiting, message: "Waiting for Google's batch (economy)" });
+		expect(quiet.status).not.toHaveProperty('result');
+		// The planned check is 11 minutes overdue: the run is gone.
+		const overdue = { ...waiting, nextCheckAt: minutesAgo(11) };
+		const lost = await runOne('describeMissionJob', { jobId: 'j-1', job: waitingRow({ updatedAt: minutesAgo(25), result: JSON.stringify({ economy: overdue }) }) });
+		expect(lost.status).toMatchObject({ state: 'failed', reason: 'stale', economy: overdue });
+		// A check overdue by less than that still counts as waiting; an unreadable time falls back to the row's.
+		const late = await runOne('describeMissionJob', { jobId: 'j-1', job: waitingRow({ updatedAt: minutesAgo(25), result: JSON.stringify({ economy: { ...waiting, nextCheckAt: minutesAgo(4) } }) }) });
+		expect(late.status.state).toBe('running');
+		const unreadable = await runOne('describeMissionJob', { jobId: 'j-1', job: waitingRow({ updatedAt: minutesAgo(11), result: JSON.stringify({ economy: { ...waiting, nextCheckAt: 'soon' } }) }) });
+		expect(unreadable.status.state).toBe('failed');
+	});
+
+	test('economy: a finished job shows its report\'s economy part and source beside the result', async () => {
+		const economy = { batchJob: 'batches/abc', state: 'succeeded', batchMissions: 98, standardMissions: 2, batchCostUsd: 0.01 };
+		const result = { missions: [{ title: 'M' }], report: { fromAi: 100, source: 'batch+standard', economy } };
+		const out = await runOne('describeMissionJob', { jobId: 'j-1', job: row({ state: 'succeeded', result: JSON.stringify(result) }) });
+		expect(out.status).toMatchObject({ state: 'succeeded', economy: { ...economy, source: 'batch+standard' }, result });
+		// A standard job has no economy part.
+		const standard = await runOne('describeMissionJob', { jobId: 'j-1', job: row({ state: 'succeeded', result: JSON.stringify({ missions: [], report: { fromAi: 0 } }) }) });
+		expect(standard.status).not.toHaveProperty('economy');
+	});
+
 	test('no row: an id issued a moment ago is queued; an older, non-v7 or missing id is not found', async () => {
 		const fresh = uuidV7();
 		expect(await runOne('describeMissionJob', { jobId: fresh, job: {} })).toEqual({
