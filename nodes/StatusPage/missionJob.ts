@@ -5,7 +5,7 @@ import { uuidV7Time } from '../shared/jobIds';
 
 /** A queued or running job whose row has not moved for this long has lost its run (n8n stopped). */
 export const DEFAULT_STALE_AFTER_MINUTES = 10;
-/** A job id issued this recently may not have its row yet (the 202 is sent before the row is saved). */
+/** A job id issued this recently may not have its row yet (its insert before the 202 failed; the run saves it at the end). */
 export const DEFAULT_ISSUED_WITHIN_SECONDS = 60;
 
 export function staleMessage(minutes: number): string {
