@@ -37,6 +37,7 @@ export interface BatchCounts {
 	total: number;
 	completed: number;
 	failed: number;
+	/** Not started: queued, or waiting for Google's batch (an economy batch's titles). */
 	queued: number;
 	/** Neither finished nor queued: starting or running a step. */
 	running: number;
@@ -78,7 +79,7 @@ export function countJobs(jobs: readonly JobRow[]): BatchCounts {
 	const count = (state: string) => jobs.filter((job) => job.state === state).length;
 	const completed = count('completed');
 	const failed = count('failed');
-	const queued = count('queued');
+	const queued = count('queued') + count('waiting');
 	return {
 		total: jobs.length,
 		completed,

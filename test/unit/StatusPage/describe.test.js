@@ -11,6 +11,7 @@ const job = (slug, state, extra = {}) => ({ kind: 'job', title: `T ${slug}`, slu
 describe('Describe Script Batch', () => {
 	test.each([
 		['queued', ['queued', 'queued'], { state: 'queued', runningJobs: 0, queuedJobs: 2, progressPercentage: 0 }],
+		["waiting for Google's batch (economy) counts as queued", ['waiting', 'waiting'], { state: 'queued', runningJobs: 0, queuedJobs: 2, progressPercentage: 0 }],
 		['running', ['starting', 'queued', 'completed'], { state: 'running', runningJobs: 1, queuedJobs: 1, completedJobs: 1, progressPercentage: 33.3 }],
 		['completed', ['completed', 'completed'], { state: 'completed', progressPercentage: 100 }],
 		['failed', ['failed'], { state: 'failed', failedJobs: 1, progressPercentage: 100 }],
