@@ -159,3 +159,47 @@ test(
 		if (final.result.report.economy.standardMissions === 0) expect(topUps).toBe(0);
 	}),
 );
+
+test(
+	'cancel: a job waiting for its batch is cancelled at Google and stays cancelled (its run stops at the next check); 409, 404, 400 and 403 otherwise',
+	logged(async () => {
+		// Checks compressed (1, 2, 6 s) by the test before; the batch would run for minutes.
+		fake.configure({ batch: { pendingMs: 1000, runningMs: 600_000 } });
+		const accepted = await client.generate(JOB);
+		expect(accepted.status).toBe(202);
+		const { jobId } = accepted.json;
+		const parked = await waitUntil('the job to wait for its batch', async () => {
+			const status = (await client.status(jobId)).json;
+			return status && status.economy && status.economy.state === 'running' ? status : null;
+		}, 60_000);
+
+		const cancelled = await client.cancel(jobId);
+		expect(cancelled.status).toBe(200);
+		expect(cancelled.json).toMatchObject({ jobId, state: 'failed', reason: 'cancelled', batchJob: parked.economy.batchJob, googleState: 'BATCH_STATE_CANCELLED' });
+		const batch = fake.batches().find((b) => b.name === parked.economy.batchJob);
+		expect(batch).toMatchObject({ cancelled: true, state: 'BATCH_STATE_CANCELLED' });
+		const checksAtCancel = fake.stats().byRoute.getBatch || 0;
+		const generateAtCancel = fake.stats().byRoute.generateContent || 0;
+
+		// Several check intervals later: the run read its row after the Wait and stopped, so the
+		// cancelled batch was not read again, no standard call replaced it, and the row stayed.
+		await new Promise((resolve) => setTimeout(resolve, 8000));
+		expect(fake.stats().byRoute.getBatch || 0).toBe(checksAtCancel);
+		expect(fake.stats().byRoute.generateContent || 0).toBe(generateAtCancel);
+		const after = (await client.status(jobId)).json;
+		expect(after).toMatchObject({ state: 'failed', reason: 'cancelled' });
+		expect(after.message).toMatch(/^Cancelled by the caller at .*Google's batch batches\/.* is cancelled\.$/);
+
+		const again = await client.cancel(jobId);
+		expect(again.status).toBe(409);
+		expect(again.json).toMatchObject({ error: 'not_cancellable', state: 'failed' });
+		expect((await client.cancel('00000000-0000-4000-8000-000000000000')).status).toBe(404);
+		expect((await client.cancel('not-a-job')).status).toBe(400);
+		expect((await client.cancel(jobId, { headers: {} })).status).toBe(403);
+		// A standard job is not waiting for a batch: nothing to cancel (409 while it runs or after).
+		const standard = await client.generate({ tier: 'BEGINNER', count: 5, locale: 'en' });
+		const refused = await client.cancel(standard.json.jobId);
+		expect(refused.status).toBe(409);
+		expect(refused.json.error).toBe('not_cancellable');
+	}),
+);

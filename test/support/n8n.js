@@ -159,6 +159,10 @@ function missionClient(instance) {
 		generate(body, { headers = secretHeaders, path: hookPath = 'missions/generate' } = {}) {
 			return runtime.request(url(hookPath), { method: 'POST', headers, body });
 		},
+		cancel(jobId, { headers = secretHeaders } = {}) {
+			const query = jobId === undefined ? '' : `?jobId=${encodeURIComponent(jobId)}`;
+			return runtime.request(url(`missions/cancel${query}`), { method: 'POST', headers });
+		},
 		status(jobId, { headers = secretHeaders } = {}) {
 			const query = jobId === undefined ? '' : `?jobId=${encodeURIComponent(jobId)}`;
 			return runtime.request(url(`missions/status${query}`), { headers });

@@ -137,6 +137,20 @@ test('Cancel Batch cancels the waiting batch at Google', async () => {
 	expect(fake.batches()[0]).toMatchObject({ cancelled: true, state: 'BATCH_STATE_CANCELLED' });
 });
 
+test('Cancel Batch needs only the batch name (what a job row keeps); without one it says what to pass', async () => {
+	fake.configure({ batch: { runningMs: 60000 } });
+	const [, [report]] = await submit();
+	const out = await check({ economy: { batchJob: report.json.batchJob, jobId: 'job-7' } }, { operation: 'cancelBatch' });
+	expect(out[REPORT][0].json).toMatchObject({ status: 'cancelled', batchJob: report.json.batchJob, jobId: 'job-7', state: 'cancelled' });
+	expect(fake.batches()[0]).toMatchObject({ cancelled: true });
+
+	const wrong = await check({ economy: { state: 'pending' } }, { operation: 'cancelBatch', continueOnFail: true });
+	expect(JSON.stringify(wrong)).toMatch(/has no \\"batchJob\\"/);
+	// The check still needs the whole waiting state.
+	const partial = await check({ economy: { batchJob: report.json.batchJob } }, { continueOnFail: true });
+	expect(JSON.stringify(partial)).toMatch(/is not the \\"economy\\" object/);
+});
+
 test('Economy stays off by default and below 100 missions; a wrong Batch Field says what to connect', async () => {
 	const standard = await executeNode(MissionGenerator, { parameters: { tier: 'BEGINNER', count: 100, locale: 'en' }, credentials: credentials() });
 	expect(standard.output[MISSIONS]).toHaveLength(100);
