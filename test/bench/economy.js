@@ -107,6 +107,7 @@ async function scriptBatch(n8n, fake, label, mode) {
 	const titles = Array.from({ length: TITLES }, (_, i) => `Money habit number ${i + 1}: what to change this month`);
 	const body = { titles, variations: VARIATIONS, languages: LANGUAGES, masterLanguage: 'pt-BR', words: 120, ...(mode ? { mode } : {}) };
 	const before = fake.stats().byRoute;
+	const batchesBefore = fake.batches().length;
 	const t0 = Date.now();
 	const answer = await fetch(n8n.webhookUrl('scripts/batch'), { method: 'POST', headers: secret, body: JSON.stringify(body) });
 	const accepted = await answer.json();
@@ -120,42 +121,71 @@ async function scriptBatch(n8n, fake, label, mode) {
 	}
 	const wallMs = Date.now() - t0;
 	const cost = status.estimatedCostUsd || {};
-	// A title whose speech used Google's default voice has no known price (README, Cost and service tier).
-	const costUsd = cost.unpriced > 0 || !Number.isFinite(cost.usd) ? NaN : cost.usd;
+	const texts = textCost(fake, t0, batchesBefore);
 	return {
 		part: 'scripts',
 		label,
 		state: status.state,
 		wallMs,
-		costUsd,
-		tokens: 'n/a',
+		// The texts' cost (the part the mode changes): see textCost. The batch's own running cost
+		// counts speech too, and a title spoken with Google's default voice has no known price.
+		costUsd: texts.usd,
+		tokens: `${texts.input} / ${texts.output}`,
 		calls: callsSince(fake, before),
-		detail: `${status.completedJobs}/${status.totalJobs} titles completed; cost priced for ${cost.priced ?? 0}, unknown for ${cost.unpriced ?? 0} titles (Google's default voices have no known price)`,
+		detail: `${status.completedJobs}/${status.totalJobs} titles completed; texts ${JSON.stringify(texts.byTier)}; the page's running cost ${usd(cost.usd)} (${cost.priced ?? 0} titles priced, ${cost.unpriced ?? 0} without a known price: default voices)`,
 	};
 }
 
+/**
+ * The Gemini text calls of one script batch, priced with the package's own table
+ * (dist/nodes/shared/gemini/pricing.js): each answered generateContent call at the tier the
+ * fake served it, each batch answer at the Batch API rate. Speech is the same in every mode and
+ * left out. Counted from the fake's records of this run (requests since `since`, batches after
+ * the first `batchesBefore`).
+ */
+function textCost(fake, since, batchesBefore) {
+	const { geminiCallCostUsd } = require(path.join(runtime.REPO_ROOT, 'dist/nodes/shared/gemini/pricing.js'));
+	const total = { usd: 0, input: 0, output: 0, byTier: {} };
+	const add = (model, tier, usage) => {
+		if (!usage) return;
+		const tokens = { inputTokens: usage.promptTokenCount || 0, outputTokens: usage.candidatesTokenCount || 0, thinkingTokens: usage.thoughtsTokenCount || 0, audioOutputTokens: 0 };
+		const price = geminiCallCostUsd(model, tier, tokens);
+		total.usd += Number.isFinite(price) ? price : NaN;
+		total.input += tokens.inputTokens;
+		total.output += tokens.outputTokens + tokens.thinkingTokens;
+		total.byTier[tier] = (total.byTier[tier] || 0) + 1;
+	};
+	for (const r of fake.stats().requests) {
+		if (r.at >= since && r.route === 'generateContent' && r.status === 200 && !/-tts/.test(r.model || '')) add(r.model, r.servedTier || 'standard', r.usage);
+	}
+	for (const batch of fake.batches().slice(batchesBefore)) {
+		for (const usage of batch.usage) add(String(batch.model).replace(/^models\//, ''), 'batch', usage);
+	}
+	return total;
+}
+
 function chart(rows, at) {
-	const missions = rows.filter((r) => r.part === 'missions');
-	const standard = missions.find((r) => r.label === 'standard');
+	const standardOf = (row) => rows.find((r) => r.part === row.part && r.label === 'standard');
+	const name = (row) => (row.part === 'scripts' ? `script batch: ${row.label}` : `${MISSIONS} missions: ${row.label}`);
 	return barChart({
-		title: `Mission Generator, ${MISSIONS} missions: time and cost against standard`,
-		categories: missions.map((r) => r.label),
+		title: `Script batch (${TITLES}×${VARIATIONS}×${LANGUAGES.length}) and ${MISSIONS} missions: time and cost against standard`,
+		categories: rows.map(name),
 		series: [
-			{ name: "wall time ÷ standard (set by the fake's Flex delay and batch duration)", color: COLORS.time, values: missions.map((r) => ratio(r.wallMs, standard.wallMs)) },
-			{ name: 'estimated cost ÷ standard', color: COLORS.cost, values: missions.map((r) => ratio(r.costUsd, standard.costUsd)) },
+			{ name: "wall time ÷ standard (set by the fake's Flex delay and batch duration)", color: COLORS.time, values: rows.map((r) => ratio(r.wallMs, standardOf(r).wallMs)) },
+			{ name: 'estimated cost ÷ standard', color: COLORS.cost, values: rows.map((r) => ratio(r.costUsd, standardOf(r).costUsd)) },
 		],
-		unit: 'ratio to the standard run of the same bench run (1.0 = same as standard)',
+		unit: 'ratio to the standard run of the same work in the same bench run (1.0 = same as standard)',
 		reference: { value: 1, label: 'standard' },
 		footer: [
-			`npm run bench -- economy, ${at}, real n8n ${runtime.N8N_VERSION} on a 2-core machine shared with other runs, local Google fake.`,
-			`Fake timings (compressed): standard call ${TEXT_MS / 1000} s; Flex call ${(TEXT_MS + FLEX_EXTRA_MS) / 1000} s, ${FLEX_SHED_RATE * 100}% shed (503); batch pending ${BATCH.pendingMs / 1000} s + running ${BATCH.runningMs / 1000} s; checks at the node's intervals ÷ 60.`,
-			'Cost: estimatedCostUsd of each job report (list prices, nodes/shared/gemini/pricing.ts; Flex and Batch at 50%).',
+			`npm run bench -- economy, ${at}, real n8n ${runtime.N8N_VERSION} on a 2-core machine, local Google fake.`,
+			`Fake timings (compressed): standard call ${TEXT_MS / 1000} s; Flex call ${(TEXT_MS + FLEX_EXTRA_MS) / 1000} s, ${FLEX_SHED_RATE * 100}% shed (503); batch pending ${BATCH.pendingMs / 1000} s + running ${BATCH.runningMs / 1000} s; mission checks at the node's intervals ÷ 60, script checks every ${SCRIPT_CHECK_SECONDS} s.`,
+			'Cost: missions, estimatedCostUsd of each job report; script batch, its Gemini texts priced by the same table (speech is the same in every mode). List prices, nodes/shared/gemini/pricing.ts; Flex and Batch at 50%.',
 		],
 	});
 }
 
 async function main() {
-	const fake = await startFakeGoogle({ latencyMs: TEXT_MS, seed: 24, apiKeys: [API_KEY], flex: { latencyMs: FLEX_EXTRA_MS, shedRate: FLEX_SHED_RATE }, batch: BATCH });
+	const fake = await startFakeGoogle({ latencyMs: TEXT_MS, seed: 24, apiKeys: [API_KEY], maxRequestsKept: 100_000, flex: { latencyMs: FLEX_EXTRA_MS, shedRate: FLEX_SHED_RATE }, batch: BATCH });
 	fake.script('text:synthesize', Array.from({ length: 3000 }, () => ({ delayMs: Math.max(0, TTS_MS - TEXT_MS) })));
 	const n8n = await startN8n({
 		gemini: { apiKey: API_KEY, host: fake.url, requestsPerMinute: 0 },

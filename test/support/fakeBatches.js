@@ -150,7 +150,17 @@ function createBatchStore({ opts, C, HttpError, bad, generate }) {
 			return {};
 		},
 		/** Every batch as the fake holds it (tests): name, state, request count, cancelled. */
-		list: () => [...batches.values()].map((r) => ({ name: r.name, model: r.model, displayName: r.displayName, state: stateOf(r, Date.now()), requests: r.entries.length, cancelled: r.cancelledAt !== undefined })),
+		list: () =>
+			[...batches.values()].map((r) => ({
+				name: r.name,
+				model: r.model,
+				displayName: r.displayName,
+				state: stateOf(r, Date.now()),
+				requests: r.entries.length,
+				cancelled: r.cancelledAt !== undefined,
+				// The usage of the answers handed out so far (a bench prices them).
+				usage: (r.answers || []).filter((a) => a.response).map((a) => a.response.usageMetadata),
+			})),
 		clear: () => batches.clear(),
 	};
 }
