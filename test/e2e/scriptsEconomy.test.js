@@ -24,7 +24,8 @@ const BATCH = {
 	words: 60,
 	mode: 'economy',
 };
-const WAITING = /^Waiting for Google's batch \(economy\): (masters|variations|adaptations), (PENDING|RUNNING|SUCCEEDED), \d+ of \d+ answered$/;
+// The step names Google's batch, where the cancel webhook reads it.
+const WAITING = /^Waiting for Google's batch \(economy\): (masters|variations|adaptations), (PENDING|RUNNING|SUCCEEDED), \d+ of \d+ answered \(batches\/[^)]+\)$/;
 // Over 65 s, so n8n saves the waiting run in its database instead of holding it in memory.
 const SAVED_WAIT_SECONDS = 66;
 // A webhook run started within a second or two of publishing a changed workflow was seen to run the
@@ -158,6 +159,53 @@ test(
 		expect(texts).toHaveLength(3); // master, variation, Spanish adaptation
 		for (const request of texts) expect(request.body.serviceTier).toBe('flex');
 		expect(fake.batches().length).toBe(before.batches);
+	}),
+);
+
+test(
+	'cancel: an economy batch waiting for Google is cancelled at Google, its titles read cancelled and its run stops; 409, 404, 400 and 403 otherwise',
+	logged(async () => {
+		fake.configure({ batch: { pendingMs: 1000, runningMs: 600_000 } });
+		const body = { ...BATCH, titles: ['Cancel me: the envelope method', 'Cancel me too: a month of receipts'] };
+		const res = await runtime.request(n8n.webhookUrl('scripts/batch'), { method: 'POST', headers: secret(), body });
+		expect(res.status).toBe(202);
+		const { batchId } = res.json;
+		const cancelUrl = (id) => `${n8n.webhookUrl('scripts/cancel')}?batchId=${id}`;
+		const deadline = Date.now() + 60_000;
+		let waiting;
+		for (;;) {
+			const json = await status(batchId);
+			waiting = json && json.jobs.find((job) => job.state === 'waiting' && /masters, RUNNING/.test(job.step));
+			if (waiting) break;
+			if (Date.now() > deadline) throw new Error(`the masters batch was never waited for: ${JSON.stringify(json)}`);
+			await sleep(250);
+		}
+		const batchJob = /\((batches\/[^)]+)\)$/.exec(waiting.step)[1];
+
+		const cancelled = await runtime.request(cancelUrl(batchId), { method: 'POST', headers: secret() });
+		expect(cancelled.status).toBe(200);
+		expect(cancelled.json).toMatchObject({ batchId, state: 'failed', reason: 'cancelled', batchJob, googleState: 'BATCH_STATE_CANCELLED' });
+		expect(fake.batches().find((b) => b.name === batchJob)).toMatchObject({ cancelled: true });
+		const checksAtCancel = route('getBatch');
+		const textsAtCancel = route('generateContent');
+		const batchesAtCancel = fake.batches().length;
+
+		// Several 2 s checks later: the run read its titles after the Wait and stopped.
+		await sleep(8000);
+		expect(route('getBatch')).toBe(checksAtCancel);
+		expect(route('generateContent')).toBe(textsAtCancel);
+		expect(fake.batches().length).toBe(batchesAtCancel);
+		const after = await status(batchId);
+		expect(after).toMatchObject({ state: 'failed', failedJobs: 2, completedJobs: 0 });
+		for (const job of after.jobs) expect(job.error).toMatch(/^cancelled: by the caller at .*Google's batch batches\/.* is cancelled$/);
+
+		const again = await runtime.request(cancelUrl(batchId), { method: 'POST', headers: secret() });
+		expect(again.status).toBe(409);
+		expect(again.json).toMatchObject({ error: 'not_cancellable', batchId });
+		expect((await runtime.request(cancelUrl('00000000-0000-4000-8000-000000000000'), { method: 'POST', headers: secret() })).status).toBe(404);
+		expect((await runtime.request(cancelUrl('nope'), { method: 'POST', headers: secret() })).status).toBe(400);
+		expect((await runtime.request(cancelUrl(batchId), { method: 'POST', headers: {} })).status).toBe(403);
+		fake.configure({ batch: { pendingMs: 1500, runningMs: 1500 } });
 	}),
 );
 

@@ -1,10 +1,11 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { cancelBatch, createBatch, getBatch, isTerminal, nextBatchCheckSeconds, readBatchAnswers } from '../../shared/gemini/batch';
+import { cancelAndRead, cancelBatch, createBatch, getBatch, isTerminal, nextBatchCheckSeconds, readBatchAnswers } from '../../shared/gemini/batch';
 import type { BatchJob, BatchState } from '../../shared/gemini/batch';
 import { resultJson } from '../actions/common';
 import { cachedText, produceFromAnswer, produceText, textKey, textRequest } from './produce';
 import type { EconomySettings, ItemRun, TextOperation, PlannedText, ResultItem, RunContext, TextKind, TextResult, TextTask } from './types';
+import { BatchEndedError } from '../../shared/errors';
 
 /**
  * Economy (issue #24): every text of one step (the masters, the variations or the adaptations of
@@ -158,10 +159,6 @@ export type CheckOutcome =
 	| { kind: 'waiting'; state: EconomyState; job: BatchJob }
 	| { kind: 'done'; results: ResultItem[]; report: IDataObject; fallbackReason: string | null };
 
-/** Google's reason for a batch that ended without answers. */
-export class BatchEndedError extends Error {
-	name = 'BatchEndedError';
-}
 
 /**
  * Reads the batch once. Still working → waiting; ended → every text of the step, in the order of
@@ -250,9 +247,8 @@ export async function checkStep(run: RunContext, state: EconomyState, item: Item
 }
 
 /** Cancels the step's batch at Google (repeating it is harmless); nothing to do without one. */
-export async function cancelStep(run: RunContext, state: EconomyState, item: ItemRun): Promise<IDataObject> {
+export async function cancelStep(run: RunContext, state: { batchJob: string | null; state: string }, item: ItemRun): Promise<IDataObject> {
 	if (!state.batchJob) return { batchJob: null, batchState: state.state };
-	await cancelBatch(run.ctx, await run.credential(), state.batchJob, item.settings, item.accounting);
-	const { job } = await getBatch(run.ctx, await run.credential(), state.batchJob, item.settings, item.accounting);
+	const job = await cancelAndRead(run.ctx, await run.credential(), state.batchJob, item.settings, item.accounting);
 	return { batchJob: state.batchJob, batchState: job.state, googleState: job.googleState };
 }

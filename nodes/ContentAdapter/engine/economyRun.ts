@@ -7,7 +7,9 @@ import { toNodeError } from '../../shared/node/nodeError';
 import { callReport } from '../../shared/node/report';
 import { readPath } from '../../shared/node/parameters';
 import type { Emitted } from '../../shared/node/runner';
-import { BatchEndedError, cancelStep, checkStep, planStep, progressFields, readEconomyState, submitStep } from './economy';
+import { BatchEndedError } from '../../shared/errors';
+import { readBatchToCancel } from '../../shared/gemini/batch';
+import { cancelStep, checkStep, planStep, progressFields, readEconomyState, submitStep } from './economy';
 import type { CheckOutcome, EconomyState } from './economy';
 import { newItemRun } from './run';
 import type { ItemRun, PlannedText, RunContext, TextOperation } from './types';
@@ -62,13 +64,32 @@ function stateOf(run: RunContext, itemIndex: number): EconomyState {
 	return read.state;
 }
 
+/**
+ * What Cancel Batch cancels: the waiting item's state, or only the batch's name (what a job row
+ * keeps, so a workflow can cancel from its status rows).
+ */
+function batchToCancel(run: RunContext, itemIndex: number): { batchJob: string | null; state: string } {
+	const value = readPath(run.ctx.getInputData()[itemIndex]?.json ?? {}, run.economy.batchField);
+	const full = readEconomyState(value);
+	if (full.ok) return { batchJob: full.state.batchJob, state: full.state.state };
+	const named = readBatchToCancel(value);
+	if (named.ok) return { batchJob: named.state.batchJob, state: 'unknown' };
+	throw new NodeOperationError(run.ctx.getNode(), `The Batch Field "${run.economy.batchField}" ${named.reason}`, {
+		itemIndex,
+		description: 'Pass the item a Content Adapter with Economy on gave (or an object with its "batchJob").',
+	});
+}
+
 /** Check Batch or Cancel Batch for one input item; the generation settings are the submit's. */
 export async function runBatchItem(run: RunContext, itemIndex: number, action: 'checkBatch' | 'cancelBatch'): Promise<BatchItemDone> {
 	const startedAt = Date.now();
+	if (action === 'cancelBatch') {
+		const item = newItemRun(run, itemIndex);
+		return { kind: 'cancel', cancelled: await cancelStep(run, batchToCancel(run, itemIndex), item), item, startedAt };
+	}
 	const state = stateOf(run, itemIndex);
 	const stepRun: RunContext = { ...run, generation: state.generation };
 	const item = newItemRun(stepRun, itemIndex);
-	if (action === 'cancelBatch') return { kind: 'cancel', cancelled: await cancelStep(stepRun, state, item), item, startedAt };
 	const outcome = await checkStep(stepRun, state, item).then(
 		(value) => ({ ok: true as const, value }),
 		(error: unknown) => ({ ok: false as const, error }),

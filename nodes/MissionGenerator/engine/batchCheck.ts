@@ -8,7 +8,8 @@ import { resilienceSettings } from '../../shared/node/resilienceOptions';
 import type { ResilienceOptions } from '../../shared/node/resilienceOptions';
 import { newAccounting } from '../../shared/transport/resilientCall';
 import type { Semaphore } from '../../shared/transport/semaphore';
-import { cancelEconomy, checkEconomy, readBatchToCancel, readEconomyState } from './economy';
+import { readBatchToCancel } from '../../shared/gemini/batch';
+import { cancelEconomy, checkEconomy, readEconomyState } from './economy';
 import { economyOutcome } from './job';
 import type { JobOutcome } from './job';
 

@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { cancelBatch, createBatch, getBatch, isTerminal, nextBatchCheckSeconds, readBatchAnswers } from '../../shared/gemini/batch';
-import type { BatchJob, BatchState } from '../../shared/gemini/batch';
+import { cancelAndRead, createBatch, getBatch, isTerminal, nextBatchCheckSeconds, readBatchAnswers } from '../../shared/gemini/batch';
+import type { BatchJob, BatchState, BatchToCancel } from '../../shared/gemini/batch';
 import { BatchEndedError } from '../../shared/errors';
 import { roundUsd } from '../../shared/gemini/pricing';
 import { extractJson } from '../../shared/text/json';
@@ -219,27 +219,8 @@ export async function checkEconomy(state: EconomyState, ai: AiDependencies, opti
 	return await standardRemainder(request, start, ai, fromBatch, needed, null, economy, 'batch');
 }
 
-/**
- * What Cancel Batch needs: only the batch's name (and the job id, when known). So a workflow can
- * cancel from what it stored about the job (its status row), not only from the waiting Report.
- */
-export interface BatchToCancel {
-	batchJob: string;
-	jobId?: string;
-}
-
-export function readBatchToCancel(value: unknown): { ok: true; state: BatchToCancel } | { ok: false; reason: string } {
-	if (typeof value !== 'object' || value === null) return { ok: false, reason: 'is empty or not an object' };
-	const { batchJob, jobId } = value as Partial<BatchToCancel>;
-	if (typeof batchJob !== 'string' || !batchJob.startsWith('batches/')) {
-		return { ok: false, reason: 'has no "batchJob" (the batches/… name a Mission Generator Report gives while its batch is waiting)' };
-	}
-	return { ok: true, state: { batchJob, ...(typeof jobId === 'string' ? { jobId } : {}) } };
-}
-
 /** Cancels the waiting batch at Google; a batch that already ended is left as it is. */
 export async function cancelEconomy(state: BatchToCancel, ai: AiDependencies): Promise<IDataObject> {
-	await cancelBatch(ai.ctx, ai.credential, state.batchJob, ai.settings, ai.accounting);
-	const { job } = await getBatch(ai.ctx, ai.credential, state.batchJob, ai.settings, ai.accounting);
+	const job = await cancelAndRead(ai.ctx, ai.credential, state.batchJob, ai.settings, ai.accounting);
 	return { batchJob: state.batchJob, state: job.state, googleState: job.googleState };
 }

@@ -263,3 +263,33 @@ export async function cancelBatch(
 		await requestOnce(ctx, credential, { credentialType: 'geminiApi', method: 'POST', path, body: {} }, timeoutMs, signal),
 	);
 }
+
+/**
+ * What Cancel Batch needs: only the batch's name (and the job id, when known). So a workflow can
+ * cancel from what it stored about the job (its status row), not only from the waiting Report.
+ */
+export interface BatchToCancel {
+	batchJob: string;
+	jobId?: string;
+}
+
+export function readBatchToCancel(value: unknown): { ok: true; state: BatchToCancel } | { ok: false; reason: string } {
+	if (typeof value !== 'object' || value === null) return { ok: false, reason: 'is empty or not an object' };
+	const { batchJob, jobId } = value as Partial<BatchToCancel>;
+	if (typeof batchJob !== 'string' || !batchJob.startsWith('batches/')) {
+		return { ok: false, reason: 'has no "batchJob" (the batches/… name a node gave when it submitted the batch)' };
+	}
+	return { ok: true, state: { batchJob, ...(typeof jobId === 'string' ? { jobId } : {}) } };
+}
+
+/** Cancels a batch, then reads it: what Cancel Batch reports (a batch that already ended stays as it was). */
+export async function cancelAndRead(
+	ctx: RequestContext,
+	credential: ResolvedCredential,
+	name: string,
+	settings: ResilienceSettings,
+	accounting: CallAccounting,
+): Promise<BatchJob> {
+	await cancelBatch(ctx, credential, name, settings, accounting);
+	return (await getBatch(ctx, credential, name, settings, accounting)).job;
+}

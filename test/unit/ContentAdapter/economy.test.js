@@ -227,4 +227,13 @@ describe('Cancel Batch', () => {
 		expect(cancelled.results[0]).toMatchObject({ cancelled: true, batchState: 'cancelled' });
 		expect(fake.batches()[0].cancelled).toBe(true);
 	});
+
+	test('needs only the batch name (what a status row keeps); without one it says what to pass', async () => {
+		fake.configure({ batch: { pendingMs: 60_000 } });
+		const { results } = await run(scripts(), { items: [{}] });
+		const cancelled = await run({ operation: 'cancelBatch' }, { items: [{ economy: { batchJob: results[0].batchJob } }] });
+		expect(cancelled.results[0]).toMatchObject({ cancelled: true, batchJob: results[0].batchJob, batchState: 'cancelled' });
+		expect(fake.batches()[0].cancelled).toBe(true);
+		await expect(run({ operation: 'cancelBatch' }, { items: [{ economy: { state: 'pending' } }] })).rejects.toThrow(/Batch Field "economy" has no "batchJob"/);
+	});
 });
