@@ -10,7 +10,7 @@ const path = require('node:path');
 
 const { startFakeGoogle } = require('../support/fakeGoogle');
 const { configureSettings } = require('../support/issueWorkflow');
-const { runtime, startN8n, stopN8n, printLogsOnFailure, missionClient } = require('../support/n8n');
+const { runtime, startN8n, stopN8n, printLogsOnFailure, missionClient, waitUntil } = require('../support/n8n');
 
 jest.setTimeout(240_000);
 
@@ -34,16 +34,6 @@ afterAll(async () => {
 	await stopN8n(n8n);
 	if (fake) await fake.close();
 }, 60_000);
-
-async function waitUntil(what, probe, timeoutMs) {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const value = await probe();
-		if (value) return value;
-		if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-		await new Promise((resolve) => setTimeout(resolve, 200));
-	}
-}
 
 /** The finished job's report, checked as the issue asks: from the batch, at the batch rate. */
 function expectBatchReport(final, batchName) {

@@ -14,7 +14,7 @@ const path = require('node:path');
 const { decode } = require('../support/audio');
 const { startFakeGoogle } = require('../support/fakeGoogle');
 const { startFakeGateway } = require('../support/fakeGateway');
-const { runtime, startQueueN8n, stopN8n, printLogsOnFailure, missionClient } = require('../support/n8n');
+const { runtime, startQueueN8n, stopN8n, printLogsOnFailure, missionClient, waitUntil: waitFor } = require('../support/n8n');
 const { modelAnswer, configureSettings } = require('../support/issueWorkflow');
 
 // Slow enough that a 100-mission EXPERT job (no templates: all from the fake) runs for tens of seconds.
@@ -59,15 +59,7 @@ afterAll(async () => {
 	if (fake) await fake.close();
 }, 120_000);
 
-async function waitUntil(what, probe, timeoutMs) {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const value = await probe().catch(() => null);
-		if (value) return value;
-		if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-		await new Promise((resolve) => setTimeout(resolve, 250));
-	}
-}
+const waitUntil = (what, probe, timeoutMs) => waitFor(what, probe, timeoutMs, { intervalMs: 250, ignoreErrors: true });
 
 /** The job's state as its status webhook tells it, or null while a read fails (a worker just died). */
 async function statusOf(jobId) {

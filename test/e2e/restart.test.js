@@ -5,7 +5,7 @@
 // also cuts off a script batch (issue #10): its title jobs show failed / interrupted, and the
 // batch ends failed instead of "running" forever.
 const { startFakeGoogle } = require('../support/fakeGoogle');
-const { runtime, startN8n, stopN8n, printLogsOnFailure, missionClient } = require('../support/n8n');
+const { runtime, startN8n, stopN8n, printLogsOnFailure, missionClient, waitUntil } = require('../support/n8n');
 
 // Slow enough that the job is still generating when n8n is killed.
 const FAKE_LATENCY_MS = 2000;
@@ -31,16 +31,6 @@ afterAll(async () => {
 	await stopN8n(n8n);
 	if (fake) await fake.close();
 }, 60_000);
-
-async function waitUntil(what, probe, timeoutMs) {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const value = await probe();
-		if (value) return value;
-		if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-		await new Promise((resolve) => setTimeout(resolve, 200));
-	}
-}
 
 const secret = () => ({ [runtime.WEBHOOK_SECRET_HEADER]: n8n.webhookSecret });
 async function batchStatus(batchId) {

@@ -193,4 +193,19 @@ function percentile(sorted, p) {
 	return sorted[Math.max(0, index)];
 }
 
-module.exports = { runtime, startN8n, stopN8n, startQueueN8n, printLogsOnFailure, missionClient, percentile, killAll };
+/**
+ * Polls `probe` until it returns something truthy (that value is returned) or `timeoutMs` passes
+ * (then throws, naming `what`). `ignoreErrors`: a probe that throws counts as "not yet" (a worker
+ * that just died, a REST call refused while n8n restarts).
+ */
+async function waitUntil(what, probe, timeoutMs, { intervalMs = 200, ignoreErrors = false } = {}) {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const value = ignoreErrors ? await probe().catch(() => null) : await probe();
+		if (value) return value;
+		if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+		await new Promise((resolve) => setTimeout(resolve, intervalMs));
+	}
+}
+
+module.exports = { runtime, startN8n, stopN8n, startQueueN8n, printLogsOnFailure, missionClient, percentile, killAll, waitUntil };
