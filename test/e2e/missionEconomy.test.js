@@ -164,6 +164,7 @@ test(
 		}, 60_000);
 
 		const cancelled = await client.cancel(jobId);
+		process.stderr.write(`[e2e] cancel answered ${cancelled.status} ${cancelled.text}\n`);
 		expect(cancelled.status).toBe(200);
 		expect(cancelled.json).toMatchObject({ jobId, state: 'failed', reason: 'cancelled', batchJob: parked.economy.batchJob, googleState: 'BATCH_STATE_CANCELLED' });
 		const batch = fake.batches().find((b) => b.name === parked.economy.batchJob);
