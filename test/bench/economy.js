@@ -104,7 +104,8 @@ async function missionJob(client, fake, label, tier, extra) {
 
 async function scriptBatch(n8n, fake, label, mode) {
 	const secret = { [runtime.WEBHOOK_SECRET_HEADER]: n8n.webhookSecret, 'content-type': 'application/json' };
-	const titles = Array.from({ length: TITLES }, (_, i) => `Money habit number ${i + 1}: what to change this month`);
+	// Titles of their own per mode: the script cache table would otherwise answer every text of a later mode.
+	const titles = Array.from({ length: TITLES }, (_, i) => `Money habit number ${i + 1} (${label}): what to change this month`);
 	const body = { titles, variations: VARIATIONS, languages: LANGUAGES, masterLanguage: 'pt-BR', words: 120, ...(mode ? { mode } : {}) };
 	const before = fake.stats().byRoute;
 	const batchesBefore = fake.batches().length;
