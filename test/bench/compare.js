@@ -175,27 +175,6 @@ async function measure(ctx, condition, which, run) {
 	};
 }
 
-/**
- * List price of every answered generateContent call, from the usageMetadata the fake answered
- * with and the tier it served (gemini/pricing.ts): the same measure for both workflows. Null when
- * a call could not be priced. Needs maxRequestsKept above the calls of one run (set in main).
- */
-function costOfRequests(requests, geminiCallCostUsd) {
-	let usd = 0;
-	for (const r of requests.filter((x) => x.route === 'generateContent' && x.status === 200 && x.usage)) {
-		const u = r.usage;
-		const cost = geminiCallCostUsd(r.model, r.servedTier || 'standard', {
-			inputTokens: u.promptTokenCount || 0,
-			outputTokens: u.candidatesTokenCount || 0,
-			thinkingTokens: u.thoughtsTokenCount || 0,
-			audioOutputTokens: 0,
-		});
-		if (cost === null) return null;
-		usd += cost;
-	}
-	return usd;
-}
-
 /** Runs test/bench/scheduler.js (owned by its benchmark) and reads its table: scenario → ratio. */
 function schedulerRatios() {
 	const started = Date.now();
@@ -229,7 +208,7 @@ async function main() {
 	const { startN8n, stopN8n, missionClient, runtime } = require('../support/n8n');
 	const { DuplicateRegistry, DEFAULT_THRESHOLDS } = require('../../dist/nodes/MissionGenerator/engine/duplicates');
 	const { DEFAULT_TEXT_MODEL } = require('../../dist/nodes/shared/gemini/catalog');
-	const { geminiCallCostUsd } = require('../../dist/nodes/shared/gemini/pricing');
+	const { fakeCost } = require('./fakeCost');
 	const { writeReport } = require('./compareReport');
 	const nearDuplicates = (missions) => {
 		const registry = new DuplicateRegistry(DEFAULT_THRESHOLDS);
@@ -244,7 +223,7 @@ async function main() {
 	const results = [];
 	try {
 		instance = await startN8n({ gemini: { apiKey: API_KEY, host: fake.url, requestsPerMinute: 0 }, extraWorkflows: [fastWorkflow(runtime)] });
-		const ctx = { fake, runtime, client: missionClient(instance), nearDuplicates, costOf: (requests) => costOfRequests(requests, geminiCallCostUsd) };
+		const ctx = { fake, runtime, client: missionClient(instance), nearDuplicates, costOf: (requests) => fakeCost({ requests }).usd };
 		// One warm-up each, not recorded: n8n compiles and caches on first use. Ours goes first so
 		// the built-in workflow asks for the very model the Mission Generator used.
 		await measure(ctx, CONDITIONS[0], 'ours', 0);

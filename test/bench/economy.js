@@ -27,6 +27,7 @@ const { startFakeGoogle } = require('../support/fakeGoogle');
 const { configureSettings } = require('../support/issueWorkflow');
 const { runtime, startN8n, stopN8n, missionClient } = require('../support/n8n');
 const { barChart } = require('./compareReport');
+const { fakeCost } = require('./fakeCost');
 
 const API_KEY = 'bench-economy-key';
 const TEXT_MS = 1000;
@@ -138,31 +139,14 @@ async function scriptBatch(n8n, fake, label, mode) {
 }
 
 /**
- * The Gemini text calls of one script batch, priced with the package's own table
- * (dist/nodes/shared/gemini/pricing.js): each answered generateContent call at the tier the
- * fake served it, each batch answer at the Batch API rate. Speech is the same in every mode and
- * left out. Counted from the fake's records of this run (requests since `since`, batches after
- * the first `batchesBefore`).
+ * The Gemini text calls of one script batch, priced with the package's own table (fakeCost.js):
+ * each answered generateContent call at the tier the fake served it, each batch answer at the
+ * Batch API rate. Speech is the same in every mode and left out. Counted from the fake's records of
+ * this run (requests since `since`, batches after the first `batchesBefore`).
  */
 function textCost(fake, since, batchesBefore) {
-	const { geminiCallCostUsd } = require(path.join(runtime.REPO_ROOT, 'dist/nodes/shared/gemini/pricing.js'));
-	const total = { usd: 0, input: 0, output: 0, byTier: {} };
-	const add = (model, tier, usage) => {
-		if (!usage) return;
-		const tokens = { inputTokens: usage.promptTokenCount || 0, outputTokens: usage.candidatesTokenCount || 0, thinkingTokens: usage.thoughtsTokenCount || 0, audioOutputTokens: 0 };
-		const price = geminiCallCostUsd(model, tier, tokens);
-		total.usd += Number.isFinite(price) ? price : NaN;
-		total.input += tokens.inputTokens;
-		total.output += tokens.outputTokens + tokens.thinkingTokens;
-		total.byTier[tier] = (total.byTier[tier] || 0) + 1;
-	};
-	for (const r of fake.stats().requests) {
-		if (r.at >= since && r.route === 'generateContent' && r.status === 200 && !/-tts/.test(r.model || '')) add(r.model, r.servedTier || 'standard', r.usage);
-	}
-	for (const batch of fake.batches().slice(batchesBefore)) {
-		for (const usage of batch.usage) add(String(batch.model).replace(/^models\//, ''), 'batch', usage);
-	}
-	return total;
+	const total = fakeCost({ requests: fake.stats().requests.filter((r) => r.at >= since), batches: fake.batches().slice(batchesBefore) });
+	return { ...total, usd: total.usd === null ? NaN : total.usd };
 }
 
 function chart(rows, at) {
