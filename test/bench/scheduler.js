@@ -10,7 +10,7 @@ const DIST = '../../dist/nodes/shared/transport';
 const { mapWithConcurrency } = require(`${DIST}/concurrency`);
 const { withRetry, MAX_ATTEMPTS } = require(`${DIST}/retry`);
 const { RateLimiter } = require(`${DIST}/rateLimiter`);
-const { classifyStatus, serverRequestedDelayMs } = require(`${DIST}/errors`);
+const { classifyStatus, serverRequestedDelayMs } = require(`${DIST}/retryHints`);
 const { Semaphore } = require(`${DIST}/semaphore`);
 
 const N = Number(process.env.BENCH_CALLS || 200);
