@@ -19,6 +19,8 @@ const COLORS = { ours: '#1a73e8', builtin: '#9aa0a6', ratio: '#188038', bound: '
 const LABELS = { ours: 'Mission Generator (workflows/missions-generate.json)', builtin: 'Built-in nodes (HTTP Request, one mission per call)' };
 
 const escape = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+/** USD with six decimals (a mission costs a fraction of a cent); '–' when unpriced. */
+const usd = (v) => (Number.isFinite(v) ? `$${v.toFixed(6)}` : '–');
 const median = (values) => {
 	const sorted = [...values].sort((a, b) => a - b);
 	const mid = Math.floor(sorted.length / 2);
@@ -231,12 +233,12 @@ function writeReport({ machine, settings, conditions, results, scheduler, totalS
 	lines.push('- Final numbers must come from a quiet machine: on a shared one, times move with load (see the load averages above).', '');
 
 	lines.push('## Missions: Mission Generator against built-in nodes', '');
-	lines.push('| Condition | Workflow | Time (s), median [min–max] | Delivered (worst run) | Lost (all runs) | Near-duplicates (worst run) | Calls (median) |');
-	lines.push('| --- | --- | --- | --- | --- | --- | --- |');
+	lines.push('| Condition | Workflow | Time (s), median [min–max] | Delivered (worst run) | Lost (all runs) | Near-duplicates (worst run) | Calls (median) | Cost per delivered mission (median) |');
+	lines.push('| --- | --- | --- | --- | --- | --- | --- | --- |');
 	for (const r of rows) {
 		for (const w of ['ours', 'builtin']) {
 			const s = r[w];
-			lines.push(`| ${r.name} | ${workflowLabel(conditionOf(r.id), w, settings)} | ${fmt(s.medianS, 2)} [${fmt(s.minS, 2)}–${fmt(s.maxS, 2)}] | ${s.deliveredMin}/${s.requested} | ${s.lostTotal} | ${s.nearDupMax} | ${s.callsMedian} |`);
+			lines.push(`| ${r.name} | ${workflowLabel(conditionOf(r.id), w, settings)} | ${fmt(s.medianS, 2)} [${fmt(s.minS, 2)}–${fmt(s.maxS, 2)}] | ${s.deliveredMin}/${s.requested} | ${s.lostTotal} | ${s.nearDupMax} | ${s.callsMedian} | ${usd(s.costPerMission)} |`);
 		}
 	}
 	lines.push('');
@@ -247,8 +249,9 @@ function writeReport({ machine, settings, conditions, results, scheduler, totalS
 		lines.push('### Targets with no faults (issue #12)', '');
 		lines.push(`- Wall time of the Mission Generator node ÷ its slowest single call (report \`durationSeconds\` ÷ \`maxCallLatencyMs\`): ${ratios.length ? `${fmt(Math.min(...ratios), 2)}–${fmt(Math.max(...ratios), 2)}` : '–'} (target ≤ 1.3: the remainder goes out in one round).`);
 		lines.push(`- Calls per request: median ${none.ours.callsMedian} (target ≤ 4); near-duplicates delivered: at most ${none.ours.nearDupMax} (target 0).`);
-		const usd = (v) => (Number.isFinite(v) ? `$${v.toFixed(6)}` : '–');
-		lines.push(`- Estimated Gemini cost per delivered mission (list price of the tokens the fake answered with, \`nodes/shared/gemini/pricing.ts\`, median): ours ${usd(none.ours.costPerMission)}, built-in ${usd(none.builtin.costPerMission)}.`);
+		lines.push(`- Estimated Gemini cost per delivered mission (list price of the tokens the fake answered with, \`nodes/shared/gemini/pricing.ts\`, median): ours ${usd(none.ours.costPerMission)}, built-in ${usd(none.builtin.costPerMission)} (its calls think as much as the model's default, and each repeats the prompt for one mission).`);
+		const thinkingOff = rows.find((r) => conditionOf(r.id).builtin === 'thinkingOff' && !conditionOf(r.id).ours);
+		if (thinkingOff) lines.push(`- With thinking off the built-in workflow costs ${usd(thinkingOff.builtin.costPerMission)} per delivered mission against ours ${usd(thinkingOff.ours.costPerMission)} in the same condition: the prompt sent once per mission, where ours asks for several missions per call.`);
 		const paired = pairsOf(results, 'none');
 		const slower = paired.filter(([o, b]) => o.ms > b.ms).length;
 		lines.push(`- End to end against built-in: ${fmt(none.ours.medianS, 2)} s against ${fmt(none.builtin.medianS, 2)} s median; ours slower in ${slower} of ${paired.length} paired runs (target: never slower). Ours includes the job bookkeeping (Data table writes, progress updates, status polling) that the built-in workflow does not do.`);

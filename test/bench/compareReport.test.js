@@ -76,8 +76,8 @@ test('the written report names each side as it ran: Parallel Calls raised, built
 	const results = [];
 	for (const c of conditions) {
 		for (const run of [1, 2]) {
-			results.push({ condition: c.id, which: 'ours', run, ms: 2000 + run, requested: 20, delivered: 20, lost: 0, calls: c.ours === 'fast' ? 8 : 4, nearDuplicates: 0, nodeMs: 1900, slowestCallMs: 1890 });
-			results.push({ condition: c.id, which: 'builtin', run, ms: c.builtin === 'thinkingOff' ? 1200 : 2100, requested: 20, delivered: 20, lost: 0, calls: 20, nearDuplicates: 1 });
+			results.push({ condition: c.id, which: 'ours', run, ms: 2000 + run, requested: 20, delivered: 20, lost: 0, calls: c.ours === 'fast' ? 8 : 4, nearDuplicates: 0, nodeMs: 1900, slowestCallMs: 1890, costUsd: 0.01 });
+			results.push({ condition: c.id, which: 'builtin', run, ms: c.builtin === 'thinkingOff' ? 1200 : 2100, requested: 20, delivered: 20, lost: 0, calls: 20, nearDuplicates: 1, ...(c.id === 'fast' ? {} : { costUsd: c.builtin === 'thinkingOff' ? 0.012 : 0.02 }) });
 		}
 	}
 	writeReport({
@@ -94,6 +94,11 @@ test('the written report names each side as it ran: Parallel Calls raised, built
 	expect(md).toContain(`| ${fast} | Mission Generator, Parallel Calls 8 | 2.00 [2.00–2.00] |`);
 	expect(md).toContain(`| ${fastOff} | built-in, thinking off | 1.20 [1.20–1.20] |`);
 	expect(md).toContain('| no faults | Mission Generator | 2.00 [2.00–2.00] |');
+	// Cost per delivered mission: the run's cost ÷ missions delivered, '–' where a run was not priced.
+	expect(md).toContain('| no faults | built-in | 2.10 [2.10–2.10] | 20/20 | 0 | 1 | 20 | $0.001000 |');
+	expect(md).toContain('| no faults | Mission Generator | 2.00 [2.00–2.00] | 20/20 | 0 | 0 | 4 | $0.000500 |');
+	expect(md).toContain(`| ${fast} | built-in | 2.10 [2.10–2.10] | 20/20 | 0 | 1 | 20 | – |`);
+	expect(md).toContain('With thinking off the built-in workflow costs $0.000600 per delivered mission against ours $0.000500');
 	expect(md).toMatch(/With \*Parallel Calls\* 8 .*against the built-in workflow as a user sends it: 2\.00 s against 2\.10 s median, ours slower in 0 of 2 paired runs/);
 	expect(md).toMatch(/With \*Parallel Calls\* 8 .*against the built-in workflow with thinking off: 2\.00 s against 1\.20 s median, ours slower in 2 of 2 paired runs, at 8 calls against 20/);
 	expect(md).toMatch(/\| no faults, built-in with thinking off \| built-in, thinking off \| 1 \|/);
